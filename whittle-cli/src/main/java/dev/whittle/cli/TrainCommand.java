@@ -1,0 +1,74 @@
+package dev.whittle.cli;
+
+import dev.whittle.data.Split;
+import dev.whittle.kernel.Parallel;
+import dev.whittle.nn.Architectures;
+import dev.whittle.nn.Model;
+import dev.whittle.train.Progress;
+import dev.whittle.train.TrainConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code whittle train}: trains a named architecture on a data set and saves it. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Train a model and save it as a .wtl file.",
+    footer = {"", "Example:",
+        "  whittle train --model lenet300 --data mnist --epochs 10 --seed 1 --out base.wtl"})
+final class TrainCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "SPEC",
+      description = "lenet300, lenet5, mlp:784-800-800-10 or cnn:c16-mp2-c32-mp2-128-10")
+  String model;
+
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "10",
+      description = "epochs to train (default: ${DEFAULT-VALUE})")
+  int epochs;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+      description = "seed of every random choice (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "the model file to write")
+  Path out;
+
+  @Option(names = "--checkpoint", paramLabel = "FILE",
+      description = "checkpoint written after every epoch (default: OUT.ckpt, removed at the end)")
+  Path checkpoint;
+
+  @Option(names = "--resume", description = "continue from the checkpoint of an interrupted run")
+  boolean resume;
+
+  @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+  Integer threads;
+
+  @Mixin DataOptions data;
+  @Mixin TrainOptions train;
+  @Mixin JsonOption json;
+
+  @Override
+  public Integer call() {
+    TrainConfig cfg = train.toConfig(epochs, seed);
+    Outputs.checkModelOut(out);
+    json.check();
+    Path ckpt = checkpoint != null ? checkpoint : TrainingSession.checkpointFor(out);
+    Outputs.checkModelOut(ckpt);
+    if (threads != null) {
+      Parallel.setThreads(Cli.positive("--threads", threads));
+    }
+    Split split = data.load();
+    Model m = Architectures.build(model, split.train().sampleShape(), split.train().classes(), seed);
+    String command = Outputs.command("train", spec.commandLine().getParseResult().originalArgs());
+    TrainingSession.Result r = TrainingSession.run(m, split, cfg, out, ckpt, resume, command,
+        Progress.stderr());
+    Reports.printMetrics(System.out, r.metrics());
+    json.write(r.metrics().toMap());
+    return 0;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.whittle.cli;
+
+import dev.whittle.InputException;
+import dev.whittle.data.Split;
+import dev.whittle.eval.Json;
+import dev.whittle.eval.Metrics;
+import dev.whittle.eval.ModelStats;
+import dev.whittle.io.ModelFile;
+import dev.whittle.nn.Model;
+import dev.whittle.train.Checkpoint;
+import dev.whittle.train.EpochStats;
+import dev.whittle.train.Evaluation;
+import dev.whittle.train.Loss;
+import dev.whittle.train.Progress;
+import dev.whittle.train.TrainConfig;
+import dev.whittle.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains a model with a checkpoint after every epoch, then evaluates it on the test split,
+ * records provenance and saves it. A crash leaves the last checkpoint; {@code resume} continues
+ * from it to the same final weights.
+ */
+final class TrainingSession {
+  private TrainingSession() {}
+
+  /** The trained model, its metrics, and the training wall time. */
+  record Result(Model model, Metrics metrics, double seconds) {}
+
+  static Path checkpointFor(Path out) {
+    return out.resolveSibling(out.getFileName() + ".ckpt");
+  }
+
+  static Result run(Model fresh, Split data, TrainConfig cfg, Path out, Path checkpoint,
+      boolean resume, String command, Progress progress) {
+    Model model = fresh;
+    Trainer trainer = new Trainer(cfg, progress);
+    if (resume) {
+      if (!Files.isRegularFile(checkpoint)) {
+        throw new InputException("--resume: no checkpoint at " + checkpoint);
+      }
+      Checkpoint.Loaded c = Checkpoint.load(checkpoint);
+      model = c.model();
+      trainer.optimizer().loadState(c.optimizerState());
+      trainer.earlyStop().restore(c.best(), c.bad(), c.bestWeights());
+      trainer.resumeAt(c.epochsDone(), c.curve());
+      progress.message("resuming from " + checkpoint.getFileName() + " after epoch " + c.epochsDone());
+    }
+    Model m = model;
+    trainer.onEpoch((epoch, opt, curve, stop) ->
+        Checkpoint.save(checkpoint, m, epoch + 1, opt, curve, stop));
+    Trainer.Result r = trainer.fit(model, data.train());
+    Evaluation.Result test = Evaluation.run(model, data.test(), Loss.crossEntropy(), 256);
+    Map<String, String> prov = model.provenance();
+    prov.put("command", command);
+    prov.put("dataset", data.train().name().replaceAll("/.*", ""));
+    prov.put("dataset_sha256", data.checksum());
+    prov.put("seed", Long.toString(cfg.seed()));
+    prov.put("train_config", Json.compact(configMap(cfg)));
+    prov.put("curve", curveJson(r.curve()));
+    prov.put("accuracy", Double.toString(test.accuracy()));
+    prov.put("test_samples", Integer.toString(test.samples()));
+    ModelFile.save(model, out);
+    try {
+      Files.deleteIfExists(checkpoint);
+    } catch (IOException e) {
+      progress.message("could not remove the checkpoint " + checkpoint + ": " + e.getMessage());
+    }
+    long bytes = out.toFile().length();
+    Metrics metrics = ModelStats.of(model, out.getFileName().toString(), prov.get("dataset"),
+        test.accuracy(), test.samples(), bytes, r.seconds());
+    return new Result(model, metrics, r.seconds());
+  }
+
+  static String curveJson(List<EpochStats> curve) {
+    List<String> rows = new ArrayList<>();
+    for (EpochStats s : curve) {
+      rows.add(s.toJson());
+    }
+    return "[" + String.join(",", rows) + "]";
+  }
+
+  static Map<String, Object> configMap(TrainConfig c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("epochs", c.epochs());
+    m.put("batch", c.batchSize());
+    m.put("optimizer", c.optimizer());
+    m.put("lr", c.lr());
+    m.put("momentum", c.momentum());
+    m.put("weight_decay", c.weightDecay());
+    m.put("l1", c.l1());
+    m.put("l2", c.l2());
+    m.put("schedule", c.schedule());
+    m.put("warmup", c.warmupEpochs());
+    m.put("validation", c.validation());
+    m.put("patience", c.patience());
+    m.put("loss", c.loss());
+    return m;
+  }
+}

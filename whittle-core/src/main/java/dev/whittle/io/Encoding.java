@@ -1,0 +1,90 @@
+package dev.whittle.io;
+
+import dev.whittle.InputException;
+
+/**
+ * How a tensor's payload bytes encode its values. Each constant has a stable numeric tag stored in
+ * the file (u16); tags are never reused or renumbered. Fixed-size encodings know their payload
+ * size from the shape; a variable-length encoding (a later packed format: CSR, INT8 with scales,
+ * codebook, 1-bit) returns -1 from {@link #expectedBytes} and its payload describes itself.
+ */
+public enum Encoding {
+  /** IEEE 754 float32, little-endian, row-major: 4 bytes per element. */
+  F32(0, 4),
+  /** int32 two's complement, little-endian, row-major (index tensors): 4 bytes per element. */
+  I32(1, 4),
+  /** Raw bytes, one per element. */
+  U8(2, 1);
+
+  // Tags 3 and up are reserved for later encodings; add constants, never renumber.
+
+  private final int tag;
+  private final int bytesPerElement;
+
+  Encoding(int tag, int bytesPerElement) {
+    this.tag = tag;
+    this.bytesPerElement = bytesPerElement;
+  }
+
+  /** The number stored in the file for this encoding (0..65535). */
+  public int tag() {
+    return tag;
+  }
+
+  /** Whether the payload size follows from the shape alone. */
+  public boolean fixedSize() {
+    return bytesPerElement >= 0;
+  }
+
+  /**
+   * The payload size in bytes this encoding needs for {@code shape}; -1 when variable-length (the
+   * payload is then self-describing); {@link Long#MAX_VALUE} when the size does not fit in a long.
+   *
+   * @throws IllegalArgumentException if a dimension is negative
+   */
+  public long expectedBytes(int[] shape) {
+    long elements = 1;
+    boolean overflow = false;
+    for (int d : shape) {
+      if (d < 0) {
+        throw new IllegalArgumentException("negative dimension " + d + " in the shape");
+      }
+      if (d == 0) {
+        elements = 0;
+        overflow = false;
+        break;
+      }
+      if (!overflow) {
+        long hi = Math.multiplyHigh(elements, d);
+        elements *= d;
+        overflow = hi != 0 || elements < 0;
+      }
+    }
+    if (bytesPerElement < 0) {
+      return -1;
+    }
+    if (overflow) {
+      return Long.MAX_VALUE;
+    }
+    if (elements > Long.MAX_VALUE / bytesPerElement) {
+      return Long.MAX_VALUE;
+    }
+    return elements * bytesPerElement;
+  }
+
+  /**
+   * The encoding stored under {@code tag}.
+   *
+   * @param where the start of the error message, for example {@code model.wtl: tensor 'fc1.w'}
+   * @throws InputException if no encoding has that tag
+   */
+  public static Encoding fromTag(int tag, String where) {
+    for (Encoding e : values()) {
+      if (e.tag == tag) {
+        return e;
+      }
+    }
+    throw new InputException(
+        where + ": unknown tensor encoding tag " + tag + " (written by a newer Whittle?)");
+  }
+}

@@ -1,0 +1,176 @@
+package dev.whittle.io;
+
+import dev.whittle.InputException;
+import dev.whittle.nn.Constraint;
+import dev.whittle.nn.Graph;
+import dev.whittle.nn.Layer;
+import dev.whittle.nn.Layers;
+import dev.whittle.nn.Model;
+import dev.whittle.nn.Parameter;
+import dev.whittle.tensor.Shapes;
+import dev.whittle.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps a {@link Model} to the neutral {@link WtlModel} and back. The graph is stored as nodes, the
+ * first of kind {@code input} carrying the per-sample input shape; parameters and buffers are
+ * tensors named {@code node.name}; training state (checkpoints) goes in the state section.
+ */
+public final class ModelFile {
+  private ModelFile() {}
+
+  /** A model with the training state a checkpoint adds (empty for a plain model file). */
+  public record Loaded(Model model, Map<String, Tensor> state) {}
+
+  public static void save(Model model, Path out) {
+    save(model, Map.of(), out);
+  }
+
+  public static void save(Model model, Map<String, Tensor> state, Path out) {
+    WtlWriter.write(toRecord(model, state), out);
+  }
+
+  public static Model load(Path in) {
+    return loadWithState(in).model();
+  }
+
+  public static Loaded loadWithState(Path in) {
+    return fromRecord(WtlReader.read(in), in.getFileName().toString());
+  }
+
+  public static WtlModel toRecord(Model model, Map<String, Tensor> state) {
+    Graph g = model.graph();
+    List<NodeRecord> nodes = new ArrayList<>();
+    nodes.add(new NodeRecord(Graph.INPUT, "input", List.of(),
+        Attrs.builder().put("shape", g.inputShape()).build()));
+    List<TensorRecord> tensors = new ArrayList<>();
+    List<ConstraintRecord> constraints = new ArrayList<>();
+    for (Graph.Node node : g.nodes()) {
+      nodes.add(new NodeRecord(node.name(), node.layer().kind(), node.inputs(),
+          attrs(node.layer().config())));
+      for (Parameter p : node.layer().parameters()) {
+        String name = node.name() + "." + p.name();
+        tensors.add(f32(name, p.latent()));
+        for (Constraint c : p.constraints()) {
+          List<TensorRecord> owned = new ArrayList<>();
+          c.tensors().forEach((k, t) -> owned.add(f32(k, t)));
+          constraints.add(new ConstraintRecord(name, c.kind(), attrs(c.config()), owned));
+        }
+      }
+      node.layer().buffers().forEach((k, t) -> tensors.add(f32(node.name() + "." + k, t)));
+    }
+    List<TensorRecord> st = new ArrayList<>();
+    state.forEach((k, t) -> st.add(f32(k, t)));
+    return new WtlModel(nodes, tensors, constraints, st, model.provenance());
+  }
+
+  public static Loaded fromRecord(WtlModel w, String file) {
+    List<NodeRecord> records = w.nodes();
+    if (records.isEmpty() || !records.get(0).kind().equals("input")) {
+      throw new InputException(file + ": the graph does not start with its input node");
+    }
+    int[] inputShape = records.get(0).attrs().at(file + ": node 'input'").getInts("shape");
+    if (inputShape.length == 0 || inputShape.length > 3 || Shapes.size(inputShape) > (1 << 24)) {
+      throw new InputException(file + ": input shape " + Arrays.toString(inputShape)
+          + " is not a sample shape of rank 1 to 3");
+    }
+    List<Graph.Node> nodes = new ArrayList<>();
+    for (NodeRecord r : records.subList(1, records.size())) {
+      Layer layer;
+      try {
+        layer = Layers.create(r.kind(), config(r.attrs()));
+      } catch (InputException e) {
+        throw new InputException(file + ": node '" + r.name() + "': " + e.getMessage(), e);
+      }
+      nodes.add(new Graph.Node(r.name(), layer, r.inputs()));
+    }
+    Graph graph;
+    try {
+      graph = new Graph(inputShape, nodes);
+    } catch (InputException e) {
+      throw new InputException(file + ": " + e.getMessage(), e);
+    }
+    Model model = new Model(graph);
+    model.provenance().putAll(w.provenance());
+    Map<String, TensorRecord> byName = new LinkedHashMap<>();
+    for (TensorRecord t : w.tensors()) {
+      byName.put(t.name(), t);
+    }
+    graph.parameters().forEach((name, p) -> load(file, byName, name, p.latent()));
+    graph.buffers().forEach((name, t) -> load(file, byName, name, t));
+    if (!byName.isEmpty()) {
+      throw new InputException(file + ": tensor '" + byName.keySet().iterator().next()
+          + "' belongs to no layer");
+    }
+    Map<String, Parameter> params = graph.parameters();
+    for (ConstraintRecord c : w.constraints()) {
+      Parameter p = params.get(c.parameter());
+      if (p == null) {
+        throw new InputException(file + ": constraint '" + c.kind() + "' names parameter '"
+            + c.parameter() + "', which the model does not have");
+      }
+      throw new InputException(file + ": parameter '" + c.parameter()
+          + "' has a constraint of unknown kind '" + c.kind() + "' (written by a newer Whittle?)");
+    }
+    for (Parameter p : params.values()) {
+      p.refresh();
+    }
+    Map<String, Tensor> state = new LinkedHashMap<>();
+    for (TensorRecord t : w.state()) {
+      state.put(t.name(), tensor(file, t));
+    }
+    return new Loaded(model, state);
+  }
+
+  private static void load(String file, Map<String, TensorRecord> byName, String name, Tensor into) {
+    TensorRecord t = byName.remove(name);
+    if (t == null) {
+      throw new InputException(file + ": tensor '" + name + "' is missing");
+    }
+    if (!Arrays.equals(t.shape(), into.shape())) {
+      throw new InputException(file + ": tensor '" + name + "' has shape "
+          + Shapes.format(t.shape()) + ", its layer expects " + Shapes.format(into.shape()));
+    }
+    into.copyFrom(tensor(file, t));
+  }
+
+  private static Tensor tensor(String file, TensorRecord t) {
+    if (t.encoding() != Encoding.F32) {
+      throw new InputException(file + ": tensor '" + t.name() + "' has encoding "
+          + t.encoding() + ", expected F32 in a float model");
+    }
+    return new Tensor(t.shape(), t.toFloats());
+  }
+
+  private static TensorRecord f32(String name, Tensor t) {
+    return TensorRecord.f32(name, t.shape(), t.data());
+  }
+
+  static Attrs attrs(Map<String, Object> config) {
+    Attrs.Builder b = Attrs.builder();
+    config.forEach((k, v) -> {
+      switch (v) {
+        case Long l -> b.put(k, l);
+        case Double d -> b.put(k, d);
+        case String s -> b.put(k, s);
+        case long[] a -> b.put(k, a);
+        case double[] a -> b.put(k, a);
+        default -> throw new IllegalArgumentException("setting '" + k + "' has type " + v.getClass());
+      }
+    });
+    return b.build();
+  }
+
+  static Map<String, Object> config(Attrs attrs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (String k : attrs.keys()) {
+      m.put(k, attrs.get(k));
+    }
+    return m;
+  }
+}

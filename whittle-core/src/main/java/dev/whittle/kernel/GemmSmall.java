@@ -1,0 +1,181 @@
+package dev.whittle.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix-vector paths for skinny GEMMs (one or two rows or columns of C), where packing would
+ * cost as much as the arithmetic. Two shapes of work:
+ *
+ * <ul>
+ *   <li>axpy form: y[j] = sum_p x[p] * M[p][j], vectorised along j, one FMA chain per j in p
+ *       order; scalar tails use Math.fma, so an element's bits never depend on whether it fell
+ *       in a vector body or a tail (and thus not on how the range was split across threads);
+ *   <li>dot form: y[i] = dot(x, M[i]), whose lane structure depends on k alone.
+ * </ul>
+ *
+ * No lane reductions (reduceLanes) are used: their order is unspecified and could differ between
+ * interpreted and compiled code; lanes are summed in a fixed scalar order instead.
+ */
+final class GemmSmall {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  private static final int L = 8;
+  /** Below this many multiply-adds a matrix-vector product runs on the calling thread. */
+  private static final long PARALLEL_WORK = 1L << 16;
+
+  private static final ThreadLocal<float[][]> BUFFERS =
+      ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[L]});
+
+  private GemmSmall() {}
+
+  /** A per-thread scratch vector of at least len floats, contents unspecified. */
+  private static float[] scratch(int len) {
+    float[][] bufs = BUFFERS.get();
+    if (bufs[0].length < len) {
+      bufs[0] = new float[len];
+    }
+    return bufs[0];
+  }
+
+  /** C = beta*C + op(A) op(B) one row of C at a time: for m <= 2. */
+  static void byRows(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+      float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      float[] x = scratch(k);
+      // x = op(A)[i][0..k)
+      int aStride = transA ? lda : 1;
+      int src = aOff + (transA ? i : i * lda);
+      for (int p = 0; p < k; p++) {
+        x[p] = a[src + p * aStride];
+      }
+      int yOff = cOff + i * ldc;
+      // op(B) stored (k, n) is axpy form over its rows; stored (n, k) is dot form
+      run(!transB, k, n, x, b, bOff, ldb, beta, c, yOff, 1);
+    }
+  }
+
+  /** C = beta*C + op(A) op(B) one column of C at a time: for n <= 2. */
+  static void byCols(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+      float[] c, int cOff, int ldc) {
+    for (int j = 0; j < n; j++) {
+      float[] x = scratch(k);
+      // x = op(B)[0..k)[j]
+      int bStride = transB ? 1 : ldb;
+      int src = bOff + (transB ? j * ldb : j);
+      for (int p = 0; p < k; p++) {
+        x[p] = b[src + p * bStride];
+      }
+      // op(A) stored (k, m) is axpy form over its rows; stored (m, k) is dot form
+      run(transA, k, m, x, a, aOff, lda, beta, c, cOff + j, ldc);
+    }
+  }
+
+  /**
+   * y[j * yStride] = beta*y + (M^T x)[j] (axpy, M stored (k, len)) or (M x)[j] (dot, M stored
+   * (len, k)), for j in [0, len), split over threads when large (workers only read xs).
+   */
+  private static void run(boolean axpy, int k, int len, float[] xs, float[] mat, int off, int ld,
+      float beta, float[] y, int yOff, int yStride) {
+    long work = (long) k * len;
+    if (work < PARALLEL_WORK || Parallel.threads() == 1 || Parallel.inParallelRegion()) {
+      range(axpy, k, 0, len, xs, mat, off, ld, beta, y, yOff, yStride);
+      return;
+    }
+    int units = (len + L - 1) / L;
+    Parallel.forRange(units, (u0, u1) ->
+        range(axpy, k, u0 * L, Math.min(len, u1 * L), xs, mat, off, ld, beta, y, yOff, yStride));
+  }
+
+  private static void range(boolean axpy, int k, int j0, int j1, float[] x, float[] mat, int off,
+      int ld, float beta, float[] y, int yOff, int yStride) {
+    if (axpy) {
+      axpyRange(k, j0, j1, x, mat, off, ld, beta, y, yOff, yStride);
+    } else {
+      for (int j = j0; j < j1; j++) {
+        store(y, yOff + j * yStride, beta, dot(x, 0, mat, off + j * ld, k));
+      }
+    }
+  }
+
+  private static void store(float[] y, int yi, float beta, float acc) {
+    y[yi] = beta == 0f ? acc : beta * y[yi] + acc; // beta == 0 ignores NaN in y
+  }
+
+  /** y[j] (j in [j0, j1)) = beta*y + sum_p x[p] * mat[off + p*ld + j], p in order. */
+  private static void axpyRange(int k, int j0, int j1, float[] x, float[] mat, int off, int ld,
+      float beta, float[] y, int yOff, int yStride) {
+    float[] lanes = BUFFERS.get()[1];
+    int j = j0;
+    for (; j + 2 * L <= j1; j += 2 * L) {
+      FloatVector s0 = FloatVector.zero(S);
+      FloatVector s1 = s0;
+      int src = off + j;
+      for (int p = 0; p < k; p++, src += ld) {
+        FloatVector xv = FloatVector.broadcast(S, x[p]);
+        s0 = xv.fma(FloatVector.fromArray(S, mat, src), s0);
+        s1 = xv.fma(FloatVector.fromArray(S, mat, src + L), s1);
+      }
+      storeLanes(s0, lanes, y, yOff + j * yStride, yStride, beta);
+      storeLanes(s1, lanes, y, yOff + (j + L) * yStride, yStride, beta);
+    }
+    for (; j + L <= j1; j += L) {
+      FloatVector s0 = FloatVector.zero(S);
+      int src = off + j;
+      for (int p = 0; p < k; p++, src += ld) {
+        s0 = FloatVector.broadcast(S, x[p]).fma(FloatVector.fromArray(S, mat, src), s0);
+      }
+      storeLanes(s0, lanes, y, yOff + j * yStride, yStride, beta);
+    }
+    for (; j < j1; j++) {
+      float s = 0f;
+      int src = off + j;
+      for (int p = 0; p < k; p++, src += ld) {
+        s = Math.fma(x[p], mat[src], s);
+      }
+      store(y, yOff + j * yStride, beta, s);
+    }
+  }
+
+  private static void storeLanes(FloatVector v, float[] lanes, float[] y, int yi, int yStride,
+      float beta) {
+    v.intoArray(lanes, 0);
+    for (int t = 0; t < L; t++) {
+      store(y, yi + t * yStride, beta, lanes[t]);
+    }
+  }
+
+  /**
+   * sum_t x[xOff+t] * y[yOff+t]: four 8-lane FMA accumulators over 32-float steps, one more over
+   * 8-float steps, lanes summed in a fixed order, then the scalar tail. Structure depends on len
+   * only.
+   */
+  static float dot(float[] x, int xOff, float[] y, int yOff, int len) {
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = s0;
+    FloatVector s2 = s0;
+    FloatVector s3 = s0;
+    int t = 0;
+    for (; t + 4 * L <= len; t += 4 * L) {
+      s0 = FloatVector.fromArray(S, x, xOff + t).fma(FloatVector.fromArray(S, y, yOff + t), s0);
+      s1 = FloatVector.fromArray(S, x, xOff + t + L)
+          .fma(FloatVector.fromArray(S, y, yOff + t + L), s1);
+      s2 = FloatVector.fromArray(S, x, xOff + t + 2 * L)
+          .fma(FloatVector.fromArray(S, y, yOff + t + 2 * L), s2);
+      s3 = FloatVector.fromArray(S, x, xOff + t + 3 * L)
+          .fma(FloatVector.fromArray(S, y, yOff + t + 3 * L), s3);
+    }
+    for (; t + L <= len; t += L) {
+      s0 = FloatVector.fromArray(S, x, xOff + t).fma(FloatVector.fromArray(S, y, yOff + t), s0);
+    }
+    FloatVector v = s0.add(s1).add(s2.add(s3));
+    float sum = ((v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3)))
+        + ((v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7)));
+    for (; t < len; t++) {
+      sum = Math.fma(x[xOff + t], y[yOff + t], sum);
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,2 @@
+/** Tensors (float32, shape, contiguous), shapes and the seeded random stream. */
+package dev.whittle.tensor;

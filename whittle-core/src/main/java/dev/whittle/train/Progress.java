@@ -1,0 +1,90 @@
+package dev.whittle.train;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Training progress on stderr: on a terminal, one bar redrawn in place (epoch, batch, loss,
+ * accuracy, samples/s, time left); otherwise one line per epoch, so logs stay readable.
+ */
+public final class Progress {
+  private final PrintStream out;
+  private final boolean terminal;
+  private final boolean quiet;
+  private long lastDraw;
+
+  public Progress(PrintStream out, boolean terminal, boolean quiet) {
+    this.out = out;
+    this.terminal = terminal;
+    this.quiet = quiet;
+  }
+
+  public static Progress stderr() {
+    return new Progress(System.err, isTerminal(), false);
+  }
+
+  /**
+   * Whether the process talks to a terminal. From JDK 22 on, {@code System.console()} exists even
+   * when output is redirected, and {@code Console.isTerminal()} tells; it is called reflectively
+   * because Whittle compiles for Java 21.
+   */
+  static boolean isTerminal() {
+    java.io.Console c = System.console();
+    if (c == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
+  }
+
+  public static Progress silent() {
+    return new Progress(System.err, false, true);
+  }
+
+  /** Called after each batch. */
+  public void batch(int epoch, int epochs, int done, int total, double loss, double acc,
+      double samplesPerSecond, double secondsLeft) {
+    if (quiet || !terminal) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastDraw < 100_000_000L && done < total) {
+      return;
+    }
+    lastDraw = now;
+    int width = 24;
+    int filled = (int) ((long) width * done / total);
+    String bar = "=".repeat(filled) + (filled < width ? ">" : "") + " ".repeat(Math.max(0, width - filled - 1));
+    out.print(String.format(Locale.ROOT,
+        "\repoch %d/%d [%s] %d/%d loss %.4f acc %.4f %,.0f samples/s %s left ",
+        epoch, epochs, bar, done, total, loss, acc, samplesPerSecond, time(secondsLeft)));
+    out.flush();
+  }
+
+  /** Called after each epoch. */
+  public void epoch(int epochs, EpochStats s, double seconds) {
+    if (quiet) {
+      return;
+    }
+    String val = Double.isNaN(s.valAccuracy()) ? ""
+        : String.format(Locale.ROOT, " val_loss %.4f val_acc %.4f", s.valLoss(), s.valAccuracy());
+    out.println(String.format(Locale.ROOT, "%sepoch %d/%d loss %.4f acc %.4f%s lr %.4g %.1fs",
+        terminal ? "\r" : "", s.epoch() + 1, epochs, s.trainLoss(), s.trainAccuracy(), val, s.lr(),
+        seconds));
+  }
+
+  public void message(String line) {
+    if (!quiet) {
+      out.println(line);
+    }
+  }
+
+  static String time(double seconds) {
+    long s = Math.max(0, Math.round(seconds));
+    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+  }
+}

@@ -1,0 +1,2 @@
+/** The training engine: the loop, losses, optimizers, schedules, regularization, progress. */
+package dev.whittle.train;
