@@ -278,41 +278,39 @@ public final class Csv {
 
   /** Whether {@code s} is a plain decimal number: [+-] digits [. digits] [e [+-] digits]. */
   static boolean isNumber(String s) {
-    int i = 0;
     int n = s.length();
-    if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-      i++;
-    }
-    int digits = 0;
-    while (i < n && isDigit(s.charAt(i))) {
-      i++;
-      digits++;
-    }
+    int start = skipSign(s, 0);
+    int i = skipDigits(s, start);
+    int digits = i - start;
     if (i < n && s.charAt(i) == '.') {
-      i++;
-      while (i < n && isDigit(s.charAt(i))) {
-        i++;
-        digits++;
-      }
+      int fraction = skipDigits(s, i + 1);
+      digits += fraction - (i + 1);
+      i = fraction;
     }
     if (digits == 0) {
       return false;
     }
     if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-      i++;
-      if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-        i++;
-      }
-      int exp = 0;
-      while (i < n && isDigit(s.charAt(i))) {
-        i++;
-        exp++;
-      }
-      if (exp == 0) {
+      int exponent = skipSign(s, i + 1);
+      i = skipDigits(s, exponent);
+      if (i == exponent) {
         return false;
       }
     }
     return i == n;
+  }
+
+  /** The index after an optional {@code +} or {@code -} at {@code i}. */
+  private static int skipSign(String s, int i) {
+    return i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-') ? i + 1 : i;
+  }
+
+  /** The index of the first non-digit at or after {@code i}. */
+  private static int skipDigits(String s, int i) {
+    while (i < s.length() && isDigit(s.charAt(i))) {
+      i++;
+    }
+    return i;
   }
 
   private static boolean isDigit(char c) {

@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
-/** Shared helpers: SHA-256, gzip detection and turning I/O failures into input errors. */
+/**
+ * Shared helpers: SHA-256, gzip detection, reading and skipping stream bytes, and turning I/O
+ * failures into input errors.
+ */
 final class DataIo {
   private DataIo() {}
 
@@ -114,6 +117,33 @@ final class DataIo {
       }
     }
     return md.digest();
+  }
+
+  /** Reads into {@code b[off..off+len)} until it is full or the stream ends; the count read. */
+  static int readUpTo(InputStream in, byte[] b, int off, int len) throws IOException {
+    int got = 0;
+    while (got < len) {
+      int r = in.read(b, off + got, len - got);
+      if (r < 0) {
+        break;
+      }
+      got += r;
+    }
+    return got;
+  }
+
+  /** Reads and discards up to {@code limit} bytes, fewer if the stream ends; the count read. */
+  static long skipUpTo(InputStream in, long limit) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    long got = 0;
+    while (got < limit) {
+      int r = in.read(buf, 0, (int) Math.min(buf.length, limit - got));
+      if (r < 0) {
+        break;
+      }
+      got += r;
+    }
+    return got;
   }
 
   /** The input error for a failed read of {@code what}. */

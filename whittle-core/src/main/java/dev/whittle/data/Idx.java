@@ -119,47 +119,69 @@ public final class Idx {
 
   /** Reads and checks an IDX image file. */
   static Images readImageFile(Path file) {
-    String what = file.toString();
-    boolean gz = DataIo.isGzip(file);
-    long fileLength = size(file);
-    MessageDigest md = DataIo.sha256();
-    try (InputStream in = new DigestInputStream(DataIo.openContent(file), md)) {
-      byte[] h = header(in, 16, "image", what);
-      checkMagic(h, IMAGES_MAGIC, what);
-      long n = u32(h, 4);
-      long rows = u32(h, 8);
-      long cols = u32(h, 12);
-      if (rows < 1 || cols < 1) {
-        throw new InputException(
-            what + ": bad image size " + rows + "x" + cols + ", expected rows and cols >= 1");
-      }
-      BigInteger claimed =
-          BigInteger.valueOf(n)
-              .multiply(BigInteger.valueOf(rows))
-              .multiply(BigInteger.valueOf(cols));
-      String claim =
-          "header claims " + n + " images of " + rows + "x" + cols + " (" + claimed + " bytes)";
-      byte[] body = body(in, gz, fileLength - 16, claimed, claim, what);
-      return new Images((int) n, (int) rows, (int) cols, body, DataIo.hex(md.digest()));
-    } catch (IOException e) {
-      throw DataIo.readError(what, e);
-    }
+    return read(file, Idx::parseImages);
   }
 
   /** Reads and checks an IDX label file. */
   static Labels readLabelFile(Path file) {
+    return read(file, Idx::parseLabels);
+  }
+
+  private static Images parseImages(InputStream in, Source file) throws IOException {
+    String what = file.what();
+    byte[] h = header(in, 16, "image", what);
+    checkMagic(h, IMAGES_MAGIC, what);
+    long n = u32(h, 4);
+    long rows = u32(h, 8);
+    long cols = u32(h, 12);
+    if (rows < 1 || cols < 1) {
+      throw new InputException(
+          what + ": bad image size " + rows + "x" + cols + ", expected rows and cols >= 1");
+    }
+    BigInteger claimed =
+        BigInteger.valueOf(n).multiply(BigInteger.valueOf(rows)).multiply(BigInteger.valueOf(cols));
+    String claim =
+        "header claims " + n + " images of " + rows + "x" + cols + " (" + claimed + " bytes)";
+    byte[] body = body(in, file, 16, claimed, claim);
+    return new Images((int) n, (int) rows, (int) cols, body, file.sha256());
+  }
+
+  private static Labels parseLabels(InputStream in, Source file) throws IOException {
+    String what = file.what();
+    byte[] h = header(in, 8, "label", what);
+    checkMagic(h, LABELS_MAGIC, what);
+    long n = u32(h, 4);
+    BigInteger claimed = BigInteger.valueOf(n);
+    String claim = "header claims " + n + " labels (" + n + " bytes)";
+    byte[] body = body(in, file, 8, claimed, claim);
+    return new Labels((int) n, body, file.sha256());
+  }
+
+  /**
+   * The file being read: its name for messages, whether it is gzip, its length on disk and the
+   * digest of the content read so far.
+   */
+  private record Source(String what, boolean gz, long length, MessageDigest md) {
+    /** The SHA-256 of the content read so far (the whole of it, once the body is read). */
+    String sha256() {
+      return DataIo.hex(md.digest());
+    }
+  }
+
+  /** Parses an IDX file's content from a stream that digests it. */
+  @FunctionalInterface
+  private interface Parser<T> {
+    T parse(InputStream content, Source file) throws IOException;
+  }
+
+  /** Opens {@code file} (gzip or raw) and hands its digested content to {@code parser}. */
+  private static <T> T read(Path file, Parser<T> parser) {
     String what = file.toString();
     boolean gz = DataIo.isGzip(file);
     long fileLength = size(file);
     MessageDigest md = DataIo.sha256();
     try (InputStream in = new DigestInputStream(DataIo.openContent(file), md)) {
-      byte[] h = header(in, 8, "label", what);
-      checkMagic(h, LABELS_MAGIC, what);
-      long n = u32(h, 4);
-      BigInteger claimed = BigInteger.valueOf(n);
-      String claim = "header claims " + n + " labels (" + n + " bytes)";
-      byte[] body = body(in, gz, fileLength - 8, claimed, claim, what);
-      return new Labels((int) n, body, DataIo.hex(md.digest()));
+      return parser.parse(in, new Source(what, gz, fileLength, md));
     } catch (IOException e) {
       throw DataIo.readError(what, e);
     }
@@ -176,7 +198,7 @@ public final class Idx {
   private static byte[] header(InputStream in, int length, String kind, String what)
       throws IOException {
     byte[] h = new byte[length];
-    int got = readUpTo(in, h, 0, length);
+    int got = DataIo.readUpTo(in, h, 0, length);
     if (got >= 4) {
       checkMagic(h, kind.equals("image") ? IMAGES_MAGIC : LABELS_MAGIC, what);
     }
@@ -221,8 +243,11 @@ public final class Idx {
    * decompressed size is unknown) the buffer grows only as data actually arrives.
    */
   private static byte[] body(
-      InputStream in, boolean gz, long rawRemaining, BigInteger claimed, String claim, String what)
+      InputStream in, Source file, int headerLength, BigInteger claimed, String claim)
       throws IOException {
+    String what = file.what();
+    boolean gz = file.gz();
+    long rawRemaining = file.length() - headerLength;
     IntFunction<InputException> truncated =
         got -> new InputException(what + ": truncated: " + claim + " but only " + got + " remain");
     if (!gz && claimed.compareTo(BigInteger.valueOf(rawRemaining)) > 0) {
@@ -231,7 +256,7 @@ public final class Idx {
     if (claimed.compareTo(BigInteger.valueOf(MAX_BYTES)) > 0) {
       if (gz) {
         // Tell a truncated file from a merely huge one without keeping the data.
-        long got = skipUpTo(in, MAX_BYTES + 1);
+        long got = DataIo.skipUpTo(in, MAX_BYTES + 1);
         if (got <= MAX_BYTES) {
           throw truncated.apply((int) got);
         }
@@ -258,30 +283,5 @@ public final class Idx {
           what + ": " + claim + " but " + extra + "; expected the file to end there");
     }
     return buf;
-  }
-
-  private static int readUpTo(InputStream in, byte[] b, int off, int len) throws IOException {
-    int got = 0;
-    while (got < len) {
-      int r = in.read(b, off + got, len - got);
-      if (r < 0) {
-        break;
-      }
-      got += r;
-    }
-    return got;
-  }
-
-  private static long skipUpTo(InputStream in, long limit) throws IOException {
-    byte[] buf = new byte[1 << 16];
-    long got = 0;
-    while (got < limit) {
-      int r = in.read(buf, 0, (int) Math.min(buf.length, limit - got));
-      if (r < 0) {
-        break;
-      }
-      got += r;
-    }
-    return got;
   }
 }

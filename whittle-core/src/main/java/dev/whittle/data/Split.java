@@ -26,4 +26,19 @@ public record Split(Dataset train, Dataset test, String checksum) {
           "train has " + train.features() + " features but test has " + test.features());
     }
   }
+
+  /**
+   * A split of {@code train} and {@code test} that both count the classes of either: the
+   * larger of their {@code classes}.
+   */
+  static Split withSharedClasses(Dataset train, Dataset test, String checksum) {
+    int classes = Math.max(train.classes(), test.classes());
+    return new Split(withClasses(train, classes), withClasses(test, classes), checksum);
+  }
+
+  private static Dataset withClasses(Dataset d, int classes) {
+    return d.classes() == classes
+        ? d
+        : new Dataset(d.name(), d.x(), d.y(), d.n(), d.sampleShape(), classes);
+  }
 }

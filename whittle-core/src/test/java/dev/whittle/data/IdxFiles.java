@@ -40,6 +40,21 @@ final class IdxFiles {
     return file;
   }
 
+  /**
+   * Four small well-formed IDX files that are not the real ones, in {@code folder} (created):
+   * 4 training images of 2x3 labelled 0, 1, 2, 1 (gzip when asked) and 2 raw test images
+   * labelled 3, 0.
+   */
+  static Path fakeSet(Path folder, boolean gzip) throws IOException {
+    Files.createDirectories(folder);
+    String gz = gzip ? ".gz" : "";
+    write(folder.resolve("train-images-idx3-ubyte" + gz), images(4, 2, 3, pattern(4, 2, 3)), gzip);
+    write(folder.resolve("train-labels-idx1-ubyte" + gz), labels(new byte[] {0, 1, 2, 1}), gzip);
+    write(folder.resolve("t10k-images-idx3-ubyte"), images(2, 2, 3, pattern(2, 2, 3)), false);
+    write(folder.resolve("t10k-labels-idx1-ubyte"), labels(new byte[] {3, 0}), false);
+    return folder;
+  }
+
   /** n images of rows x cols whose pixel j of image i is (i * 7 + j) mod 256. */
   static byte[] pattern(int n, int rows, int cols) {
     byte[] b = new byte[n * rows * cols];
