@@ -67,31 +67,38 @@ public final class Activation implements Layer {
   public Tensor forward(Tensor[] inputs, Context ctx) {
     input = inputs[0];
     output = Tensor.reuse(output, input.shape());
-    float[] x = input.data();
-    float[] y = output.data();
+    apply(f, alpha, input.data(), output.data(), 0, input.size());
+    return output;
+  }
+
+  /**
+   * y[off..off+len) = f(x[off..off+len)); {@code x} may be {@code y} (the plan applies
+   * activations in place, fused after a layer's kernel). Thread-safe.
+   */
+  public static void apply(Function f, float alpha, float[] x, float[] y, int off, int len) {
+    int end = off + len;
     switch (f) {
       case RELU -> {
-        for (int i = 0; i < x.length; i++) {
+        for (int i = off; i < end; i++) {
           y[i] = Math.max(x[i], 0f);
         }
       }
       case LEAKY_RELU -> {
-        for (int i = 0; i < x.length; i++) {
+        for (int i = off; i < end; i++) {
           y[i] = x[i] >= 0f ? x[i] : alpha * x[i];
         }
       }
       case TANH -> {
-        for (int i = 0; i < x.length; i++) {
+        for (int i = off; i < end; i++) {
           y[i] = (float) Math.tanh(x[i]);
         }
       }
       case SIGMOID -> {
-        for (int i = 0; i < x.length; i++) {
+        for (int i = off; i < end; i++) {
           y[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
         }
       }
     }
-    return output;
   }
 
   @Override

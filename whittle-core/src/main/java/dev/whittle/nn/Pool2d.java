@@ -82,10 +82,21 @@ public final class Pool2d implements Layer {
     if (mode == Mode.MAX && (argmax == null || argmax.length != output.size())) {
       argmax = new int[output.size()];
     }
-    float[] in = x.data();
-    float[] out = output.data();
+    run(mode, x.data(), n * c, h, w, k, stride, output.data(), mode == Mode.MAX ? argmax : null);
+    return output;
+  }
+
+  /**
+   * Pools {@code planes} planes of h x w from {@code in} into {@code out}; for max pooling,
+   * {@code argmax} (nullable) receives the flat input index of each output's maximum. Shared by
+   * the layer and the compiled plan; thread-safe.
+   */
+  public static void run(Mode mode, float[] in, int planes, int h, int w, int k, int stride,
+      float[] out, int[] argmax) {
+    int oh = (h - k) / stride + 1;
+    int ow = (w - k) / stride + 1;
     float inv = 1f / (k * k);
-    Parallel.forRange(n * c, (from, to) -> {
+    Parallel.forRange(planes, (from, to) -> {
       for (int p = from; p < to; p++) {
         int ib = p * h * w;
         int ob = p * oh * ow;
@@ -105,7 +116,9 @@ public final class Pool2d implements Layer {
                 }
               }
               out[o] = m;
-              argmax[o] = best;
+              if (argmax != null) {
+                argmax[o] = best;
+              }
             } else {
               float s = 0f;
               for (int a = 0; a < k; a++) {
@@ -120,7 +133,6 @@ public final class Pool2d implements Layer {
         }
       }
     });
-    return output;
   }
 
   @Override

@@ -1,0 +1,184 @@
+package dev.whittle.plan;
+
+import dev.whittle.InputException;
+import dev.whittle.nn.Activation;
+import dev.whittle.nn.BatchNorm;
+import dev.whittle.nn.Conv2d;
+import dev.whittle.nn.Dense;
+import dev.whittle.nn.Graph;
+import dev.whittle.nn.Layer;
+import dev.whittle.nn.Model;
+import dev.whittle.nn.Pool2d;
+import dev.whittle.tensor.Shapes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a model's graph into plan steps. A Dense or Conv2d absorbs a BatchNorm and then an
+ * activation that follow it when it is their only input and they its only reader; Flatten and
+ * Dropout (evaluation mode) become aliases of their input.
+ */
+final class PlanCompiler {
+  private final Graph graph;
+  private final List<Graph.Node> nodes;
+  private final int[] readers; // per node: how many nodes read it
+  private final Map<String, Integer> slot = new HashMap<>(); // node name -> step index (-1 input)
+  private final List<Plan.Step> steps = new ArrayList<>();
+
+  private PlanCompiler(Graph graph) {
+    this.graph = graph;
+    this.nodes = graph.nodes();
+    this.readers = new int[nodes.size()];
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      index.put(nodes.get(i).name(), i);
+    }
+    for (Graph.Node n : nodes) {
+      for (String in : n.inputs()) {
+        if (index.containsKey(in)) {
+          readers[index.get(in)]++;
+        }
+      }
+    }
+    slot.put(Graph.INPUT, -1);
+  }
+
+  static Plan compile(Model model) {
+    PlanCompiler c = new PlanCompiler(model.graph());
+    c.run();
+    Graph g = model.graph();
+    String last = g.nodes().get(g.nodes().size() - 1).name();
+    return new Plan(g.inputShape(), c.steps, c.slot.get(last));
+  }
+
+  /** The node after i when it reads only node i and node i has no other reader, else -1. */
+  private int soleReader(int i) {
+    int j = i + 1;
+    if (j >= nodes.size() || readers[i] != 1) {
+      return -1;
+    }
+    List<String> in = nodes.get(j).inputs();
+    return in.size() == 1 && in.get(0).equals(nodes.get(i).name()) ? j : -1;
+  }
+
+  private void run() {
+    for (int i = 0; i < nodes.size(); i++) {
+      Graph.Node node = nodes.get(i);
+      Layer layer = node.layer();
+      int[] in = inputs(node);
+      int[] inShape = graph.inputShapes(i)[0];
+      int size = (int) Shapes.size(graph.outputShape(i));
+      switch (layer) {
+        case Dense d -> i = weighted(i, in, d.weight().value().data().clone(), bias(d.bias(), d.out()),
+            d.out(), 1, (w, b, e, last) -> new DenseOp(d.in(), d.out(), w, b, e));
+        case Conv2d c -> {
+          int[] outShape = graph.outputShape(i);
+          int spatial = outShape[1] * outShape[2];
+          i = weighted(i, in, c.weight().value().data().clone(), bias(c.bias(), c.outChannels()),
+              c.outChannels(), spatial, (w, b, e, last) -> new ConvOp(inShape,
+                  outShape, c.kernelH(), c.stride(), c.pad(), w, b, e));
+        }
+        case BatchNorm bn -> {
+          float[][] ss = scaleShift(bn);
+          int j = soleReader(i);
+          Epilogue e = j >= 0 ? epilogue(nodes.get(j).layer()) : null;
+          int spatial = size / bn.features();
+          add(node.name(), ElementOps.affine(ss[0], ss[1], spatial, e), in, size);
+          if (e != null) {
+            slot.put(nodes.get(j).name(), steps.size() - 1);
+            i = j;
+          }
+        }
+        case Activation a -> add(node.name(), ElementOps.activation(new Epilogue(a.function(), a.alpha()), size), in, size);
+        case Pool2d p -> add(node.name(), ElementOps.pool(p.mode(), inShape, p.kernel(), p.stride()), in, size);
+        case dev.whittle.nn.Add a -> add(node.name(), ElementOps.add(size), in, size);
+        case dev.whittle.nn.Softmax s -> add(node.name(), ElementOps.softmax(size), in, size);
+        case dev.whittle.nn.Flatten f -> slot.put(node.name(), in[0]);
+        case dev.whittle.nn.Dropout d -> slot.put(node.name(), in[0]);
+        default -> throw new InputException("cannot compile layer '" + node.name() + "' of kind "
+            + layer.kind());
+      }
+    }
+  }
+
+  /** Builds a weighted op from its folded weights. */
+  @FunctionalInterface
+  private interface WeightedFactory {
+    Op make(float[] weight, float[] bias, Epilogue e, int lastNode);
+  }
+
+  /**
+   * A Dense or Conv at node i with weight (outs, rest) and bias (outs): folds a following
+   * BatchNorm (w' = w * gamma / sqrt(var + eps), b' = (b - mean) * that + beta) and fuses a
+   * following activation. Returns the index of the last node it absorbed.
+   */
+  private int weighted(int i, int[] in, float[] w, float[] b, int outs, int spatial,
+      WeightedFactory f) {
+    int last = i;
+    int j = soleReader(last);
+    if (j >= 0 && nodes.get(j).layer() instanceof BatchNorm bn) {
+      float[][] ss = scaleShift(bn);
+      int per = w.length / outs;
+      for (int o = 0; o < outs; o++) {
+        for (int q = 0; q < per; q++) {
+          w[o * per + q] *= ss[0][o];
+        }
+        b[o] = b[o] * ss[0][o] + ss[1][o];
+      }
+      last = j;
+    }
+    Epilogue e = null;
+    j = soleReader(last);
+    if (j >= 0) {
+      e = epilogue(nodes.get(j).layer());
+      if (e != null) {
+        last = j;
+      }
+    }
+    int size = (int) Shapes.size(graph.outputShape(last));
+    add(nodes.get(i).name(), f.make(w, b, e, last), in, size);
+    for (int k = i; k <= last; k++) {
+      slot.put(nodes.get(k).name(), steps.size() - 1);
+    }
+    return last;
+  }
+
+  private static Epilogue epilogue(Layer l) {
+    return l instanceof Activation a ? new Epilogue(a.function(), a.alpha()) : null;
+  }
+
+  /** BatchNorm in evaluation mode as y = x * scale + shift. */
+  private static float[][] scaleShift(BatchNorm bn) {
+    int f = bn.features();
+    float[] scale = new float[f];
+    float[] shift = new float[f];
+    float[] g = bn.gamma().value().data();
+    float[] beta = bn.beta().value().data();
+    float[] mean = bn.runningMean().data();
+    float[] var = bn.runningVar().data();
+    for (int c = 0; c < f; c++) {
+      scale[c] = g[c] / (float) Math.sqrt(var[c] + bn.eps());
+      shift[c] = beta[c] - mean[c] * scale[c];
+    }
+    return new float[][] {scale, shift};
+  }
+
+  private static float[] bias(dev.whittle.nn.Parameter b, int n) {
+    return b == null ? new float[n] : b.value().data().clone();
+  }
+
+  private int[] inputs(Graph.Node node) {
+    int[] in = new int[node.inputs().size()];
+    for (int k = 0; k < in.length; k++) {
+      in[k] = slot.get(node.inputs().get(k));
+    }
+    return in;
+  }
+
+  private void add(String name, Op op, int[] in, int outSize) {
+    steps.add(new Plan.Step(name, op, in, outSize));
+    slot.put(name, steps.size() - 1);
+  }
+}
