@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       InfoCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Run 'whittle COMMAND --help' for a command's options and an example."})

@@ -61,6 +61,13 @@ public record Metrics(
         denseMacs, trainSeconds, p50, p99, throughput, threads, layers);
   }
 
+  /** The same metrics with the multiply-adds a compiled plan executes. */
+  public Metrics withPlan(long planMacs) {
+    return new Metrics(model, dataset, accuracy, testSamples, params, nonzeroParams, bytes,
+        planMacs, denseMacs, trainSeconds, latencyUsB1P50, latencyUsB1P99, throughputB256Sps,
+        threads, layers);
+  }
+
   public Metrics withTrainSeconds(Double seconds) {
     return new Metrics(model, dataset, accuracy, testSamples, params, nonzeroParams, bytes, macs,
         denseMacs, seconds, latencyUsB1P50, latencyUsB1P99, throughputB256Sps, threads, layers);
