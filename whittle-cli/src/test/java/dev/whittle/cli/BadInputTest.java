@@ -65,9 +65,10 @@ class BadInputTest {
 
   static void assertBad(String mustMention, String... args) {
     Path out = dir.resolve("out.wtl");
+    assertFalse(Files.exists(out));
     CliRun r = CliRun.of(args);
     assertEquals(2, r.code(), "exit code; stderr: " + r.err());
-    String msg = r.lastErrLine();
+    String msg = r.errorLine();
     assertTrue(msg.contains(mustMention), "message '" + msg + "' should mention " + mustMention);
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     assertFalse(Files.exists(out), "nothing written under the output name");
@@ -102,10 +103,10 @@ class BadInputTest {
   @Test
   void labelOutOfRange() throws IOException {
     Path d = idxSet("range");
-    byte[] l = labels(20, 9);
+    byte[] l = labels(10, 9);
     l[8 + 3] = (byte) 200;
-    Files.write(d.resolve("train-labels-idx1-ubyte"), l);
-    assertBad("train-labels-idx1-ubyte", train(d.toString()));
+    Files.write(d.resolve("t10k-labels-idx1-ubyte"), l);
+    assertBad("t10k-labels-idx1-ubyte", train(d.toString()));
   }
 
   @Test
@@ -146,7 +147,7 @@ class BadInputTest {
     Path bad = dir.resolve("future.wtl");
     Files.write(bad, b);
     assertBad("future.wtl", "info", bad.toString());
-    assertTrue(CliRun.of("info", bad.toString()).lastErrLine().contains("99"));
+    assertTrue(CliRun.of("info", bad.toString()).errorLine().contains("99"));
   }
 
   @Test
@@ -167,7 +168,7 @@ class BadInputTest {
     CliRun r = CliRun.of("train", "--model", "lenet300", "--data", "digits", "--epochs", "1",
         "--out", out.toString());
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.lastErrLine().contains("missing"), r.lastErrLine());
+    assertTrue(r.errorLine().contains("missing"), r.errorLine());
     assertFalse(Files.exists(out.getParent()));
   }
 
@@ -178,6 +179,7 @@ class BadInputTest {
 
   @Test
   void unknownFlag() {
-    assertBad("--frobnicate", "train", "--frobnicate", "--model", "lenet300");
+    assertBad("--frobnicate", "train", "--frobnicate", "--model", "lenet300", "--data", "digits",
+        "--out", dir.resolve("out.wtl").toString());
   }
 }

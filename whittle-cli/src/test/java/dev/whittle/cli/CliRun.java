@@ -22,9 +22,13 @@ record CliRun(int code, String out, String err) {
     }
   }
 
-  /** The last line of stderr: the error message. */
-  String lastErrLine() {
-    String[] lines = err.strip().split("\n");
-    return lines[lines.length - 1];
+  /** The error message: the first line of stderr that starts with "whittle ". */
+  String errorLine() {
+    for (String line : err.split("\n")) {
+      if (line.startsWith("whittle ")) {
+        return line;
+      }
+    }
+    return "";
   }
 }

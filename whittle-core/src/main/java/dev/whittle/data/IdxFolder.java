@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A custom IDX data set: a folder holding the four {@link DataSets#IDX_FILES} (each raw or
- * {@code .gz}), named after the folder, classes = largest label + 1.
+ * {@code .gz}), named after the folder, classes = largest training label + 1. A test label outside
+ * that range is an error: the model could never predict it.
  */
 final class IdxFolder {
   private IdxFolder() {}
@@ -45,6 +46,14 @@ final class IdxFolder {
               + files[0]
               + " are "
               + shapeText(train.data()));
+    }
+    if (test.data().classes() > train.data().classes()) {
+      int bad = 0;
+      for (int label : test.data().y()) {
+        bad = Math.max(bad, label);
+      }
+      throw new InputException(files[3] + ": label " + bad + " out of range [0, "
+          + train.data().classes() + ") of the training labels in " + files[1].getFileName());
     }
     String checksum =
         DataIo.combine(
