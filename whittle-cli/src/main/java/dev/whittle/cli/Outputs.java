@@ -37,7 +37,8 @@ final class Outputs {
     out.add("whittle");
     out.add(name);
     boolean pathNext = false;
-    for (String a : args) {
+    List<String> rest = !args.isEmpty() && args.get(0).equals(name) ? args.subList(1, args.size()) : args;
+    for (String a : rest) {
       String v = a;
       if (pathNext) {
         v = Path.of(a).getFileName() == null ? a : Path.of(a).getFileName().toString();

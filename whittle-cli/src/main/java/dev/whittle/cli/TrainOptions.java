@@ -37,8 +37,8 @@ final class TrainOptions {
       description = "constant, cosine or step:EVERY:GAMMA (default: ${DEFAULT-VALUE})")
   String schedule;
 
-  @Option(names = "--warmup", paramLabel = "EPOCHS", defaultValue = "0",
-      description = "linear learning-rate warm-up, in epochs")
+  @Option(names = "--warmup", paramLabel = "EPOCHS", defaultValue = "0.3",
+      description = "linear learning-rate warm-up, in epochs (default: ${DEFAULT-VALUE})")
   double warmup;
 
   @Option(names = "--validation", paramLabel = "FRACTION", defaultValue = "0",

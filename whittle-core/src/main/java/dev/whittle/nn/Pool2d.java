@@ -93,46 +93,68 @@ public final class Pool2d implements Layer {
    */
   public static void run(Mode mode, float[] in, int planes, int h, int w, int k, int stride,
       float[] out, int[] argmax) {
+    Parallel.forRange(planes, (from, to) -> {
+      if (mode == Mode.MAX) {
+        maxPlanes(in, from, to, h, w, k, stride, out, argmax);
+      } else {
+        avgPlanes(in, from, to, h, w, k, stride, out);
+      }
+    });
+  }
+
+  private static void maxPlanes(float[] in, int from, int to, int h, int w, int k, int stride,
+      float[] out, int[] argmax) {
     int oh = (h - k) / stride + 1;
     int ow = (w - k) / stride + 1;
-    float inv = 1f / (k * k);
-    Parallel.forRange(planes, (from, to) -> {
-      for (int p = from; p < to; p++) {
-        int ib = p * h * w;
-        int ob = p * oh * ow;
-        for (int i = 0; i < oh; i++) {
-          for (int j = 0; j < ow; j++) {
-            int o = ob + i * ow + j;
-            if (mode == Mode.MAX) {
-              int best = ib + i * stride * w + j * stride;
-              float m = in[best];
-              for (int a = 0; a < k; a++) {
-                int row = ib + (i * stride + a) * w + j * stride;
-                for (int b = 0; b < k; b++) {
-                  if (in[row + b] > m) {
-                    m = in[row + b];
-                    best = row + b;
-                  }
-                }
+    for (int p = from; p < to; p++) {
+      int ib = p * h * w;
+      int o = p * oh * ow;
+      for (int i = 0; i < oh; i++) {
+        int top = ib + i * stride * w;
+        for (int j = 0; j < ow; j++, o++) {
+          int best = top + j * stride;
+          float m = in[best];
+          for (int a = 0; a < k; a++) {
+            int row = top + a * w + j * stride;
+            for (int b = 0; b < k; b++) {
+              float v = in[row + b];
+              if (v > m) {
+                m = v;
+                best = row + b;
               }
-              out[o] = m;
-              if (argmax != null) {
-                argmax[o] = best;
-              }
-            } else {
-              float s = 0f;
-              for (int a = 0; a < k; a++) {
-                int row = ib + (i * stride + a) * w + j * stride;
-                for (int b = 0; b < k; b++) {
-                  s += in[row + b];
-                }
-              }
-              out[o] = s * inv;
             }
+          }
+          out[o] = m;
+          if (argmax != null) {
+            argmax[o] = best;
           }
         }
       }
-    });
+    }
+  }
+
+  private static void avgPlanes(float[] in, int from, int to, int h, int w, int k, int stride,
+      float[] out) {
+    int oh = (h - k) / stride + 1;
+    int ow = (w - k) / stride + 1;
+    float inv = 1f / (k * k);
+    for (int p = from; p < to; p++) {
+      int ib = p * h * w;
+      int o = p * oh * ow;
+      for (int i = 0; i < oh; i++) {
+        int top = ib + i * stride * w;
+        for (int j = 0; j < ow; j++, o++) {
+          float s = 0f;
+          for (int a = 0; a < k; a++) {
+            int row = top + a * w + j * stride;
+            for (int b = 0; b < k; b++) {
+              s += in[row + b];
+            }
+          }
+          out[o] = s * inv;
+        }
+      }
+    }
   }
 
   @Override

@@ -4,7 +4,8 @@ import dev.whittle.InputException;
 
 /**
  * Everything that decides a training run. The defaults ({@link #defaults}) are SGD with Nesterov
- * momentum 0.9, learning rate 0.05 on a cosine schedule, batch 64, weight decay 1e-4: a recipe
+ * momentum 0.9, learning rate 0.05 on a cosine schedule after a linear warm-up over the first 0.3
+ * epochs, batch 64, weight decay 1e-4: a recipe
  * that reaches the LeNet results of Han et al. within 10 epochs. Messages name the command-line
  * flag of the setting at fault.
  */
@@ -58,7 +59,7 @@ public record TrainConfig(
   }
 
   public static TrainConfig defaults(int epochs, long seed) {
-    return new TrainConfig(epochs, 64, "nesterov", 0.05, 0.9, 1e-4, 0, 0, "cosine", 0, 0, 0, seed,
+    return new TrainConfig(epochs, 64, "nesterov", 0.05, 0.9, 1e-4, 0, 0, "cosine", 0.3, 0, 0, seed,
         "cross-entropy");
   }
 
