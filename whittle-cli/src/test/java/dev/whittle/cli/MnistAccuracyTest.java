@@ -3,7 +3,16 @@ package dev.whittle.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.whittle.data.DataSets;
+import dev.whittle.data.Dataset;
+import dev.whittle.io.ModelFile;
+import dev.whittle.nn.Context;
+import dev.whittle.nn.Model;
+import dev.whittle.plan.Plan;
+import dev.whittle.tensor.Tensor;
+import dev.whittle.train.Evaluation;
 import java.io.IOException;
+import java.util.Arrays;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -41,9 +50,29 @@ class MnistAccuracyTest {
   }
 
   @Test
-  void lenet5OnMnistReaches99() throws IOException {
+  void lenet5OnMnistReaches99AndItsPlanAgreesOnEveryTestImage() throws IOException {
     double acc = train("lenet5", "mnist", LENET5_EPOCHS);
     assertTrue(acc >= 0.990, "lenet5 accuracy " + acc);
+    Model model = ModelFile.load(dir.resolve("lenet5-mnist.wtl"));
+    Plan plan = Plan.compile(model);
+    Dataset test = DataSets.load("mnist", null).test();
+    int batch = 500;
+    int f = test.features();
+    double worst = 0;
+    for (int from = 0; from < test.n(); from += batch) {
+      float[] x = Arrays.copyOfRange(test.x(), from * f, (from + batch) * f);
+      float[] expected = model.forward(new Tensor(new int[] {batch, 1, 28, 28}, x), Context.EVAL)
+          .data().clone();
+      float[] got = plan.predict(x, batch);
+      for (int i = 0; i < batch; i++) {
+        assertEquals(Evaluation.argmax(expected, i * 10, 10), Evaluation.argmax(got, i * 10, 10),
+            "label of test image " + (from + i));
+      }
+      for (int i = 0; i < got.length; i++) {
+        worst = Math.max(worst, Math.abs(got[i] - expected[i]));
+      }
+    }
+    assertTrue(worst <= 1e-4, "largest logit difference " + worst);
   }
 
   @Test
