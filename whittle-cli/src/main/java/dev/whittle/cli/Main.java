@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       InfoCommand.class,
       BenchCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Run 'whittle COMMAND --help' for a command's options and an example."})

@@ -8,7 +8,8 @@ final class ConvOp implements Op {
   private final int h;
   private final int w;
   private final int oc;
-  private final int k;
+  private final int kh;
+  private final int kw;
   private final int stride;
   private final int pad;
   private final int outSize; // oc * oh * ow
@@ -17,25 +18,27 @@ final class ConvOp implements Op {
   private final Epilogue epilogue;
   private final long macs;
 
-  ConvOp(int[] inShape, int[] outShape, int k, int stride, int pad, float[] weight, float[] bias,
-      Epilogue epilogue) {
+  ConvOp(int[] inShape, int[] outShape, int kh, int kw, int stride, int pad, float[] weight,
+      float[] bias, Epilogue epilogue) {
     this.c = inShape[0];
     this.h = inShape[1];
     this.w = inShape[2];
     this.oc = outShape[0];
-    this.k = k;
+    this.kh = kh;
+    this.kw = kw;
     this.stride = stride;
     this.pad = pad;
     this.outSize = outShape[0] * outShape[1] * outShape[2];
     this.weight = weight;
     this.bias = bias;
     this.epilogue = epilogue;
-    this.macs = (long) outSize * c * k * k;
+    this.macs = (long) outSize * c * kh * kw;
   }
 
   @Override
   public void run(float[][] inputs, int n, float[] y) {
-    Conv2dKernels.forward(inputs[0], n, c, h, w, weight, oc, k, k, stride, stride, pad, pad, bias, y);
+    Conv2dKernels.forward(inputs[0], n, c, h, w, weight, oc, kh, kw, stride, stride, pad, pad, bias,
+        y);
     Epilogue.apply(epilogue, y, 0, n * outSize);
   }
 
@@ -46,6 +49,6 @@ final class ConvOp implements Op {
 
   @Override
   public String describe() {
-    return "conv " + k + "x" + k + " " + c + "->" + oc + " f32" + Epilogue.describe(epilogue);
+    return "conv " + kh + "x" + kw + " " + c + "->" + oc + " f32" + Epilogue.describe(epilogue);
   }
 }

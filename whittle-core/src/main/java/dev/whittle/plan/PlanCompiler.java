@@ -78,7 +78,7 @@ final class PlanCompiler {
           int spatial = outShape[1] * outShape[2];
           i = weighted(i, in, c.weight().value().data().clone(), bias(c.bias(), c.outChannels()),
               c.outChannels(), spatial, (w, b, e, last) -> new ConvOp(inShape,
-                  outShape, c.kernelH(), c.stride(), c.pad(), w, b, e));
+                  outShape, c.kernelH(), c.kernelW(), c.stride(), c.pad(), w, b, e));
         }
         case BatchNorm bn -> {
           float[][] ss = scaleShift(bn);

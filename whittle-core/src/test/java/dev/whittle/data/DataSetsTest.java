@@ -99,7 +99,7 @@ class DataSetsTest {
     assertEquals(4, s.train().n());
     assertEquals(2, s.test().n());
     assertEquals("tiny", s.train().name());
-    assertEquals(4, s.train().classes()); // largest label 3 is in the test set
+    assertEquals(4, s.train().classes()); // the largest training label is 3
     assertEquals(4, s.test().classes());
     assertEquals(64, s.checksum().length());
     assertEquals(s.checksum(), DataSets.load(folder.toString(), null).checksum());

@@ -49,7 +49,7 @@ final class IdxFiles {
     Files.createDirectories(folder);
     String gz = gzip ? ".gz" : "";
     write(folder.resolve("train-images-idx3-ubyte" + gz), images(4, 2, 3, pattern(4, 2, 3)), gzip);
-    write(folder.resolve("train-labels-idx1-ubyte" + gz), labels(new byte[] {0, 1, 2, 1}), gzip);
+    write(folder.resolve("train-labels-idx1-ubyte" + gz), labels(new byte[] {0, 1, 3, 1}), gzip);
     write(folder.resolve("t10k-images-idx3-ubyte"), images(2, 2, 3, pattern(2, 2, 3)), false);
     write(folder.resolve("t10k-labels-idx1-ubyte"), labels(new byte[] {3, 0}), false);
     return folder;

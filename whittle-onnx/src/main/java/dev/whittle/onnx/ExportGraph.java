@@ -1,0 +1,107 @@
+package dev.whittle.onnx;
+
+import com.google.protobuf.ByteString;
+import dev.whittle.onnx.proto.Onnx.AttributeProto;
+import dev.whittle.onnx.proto.Onnx.GraphProto;
+import dev.whittle.onnx.proto.Onnx.NodeProto;
+import dev.whittle.onnx.proto.Onnx.TensorProto;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The ONNX graph an export is writing: it hands out unique value names and adds initializers and
+ * nodes. {@link OnnxExporter.LayerWriter}s and {@link WeightForm}s write through it, so a new
+ * layer kind or a new weight encoding (QDQ, codebook) is a new writer, not a change here.
+ */
+public final class ExportGraph {
+  private final GraphProto.Builder graph;
+  private final Set<String> names = new HashSet<>();
+
+  ExportGraph(GraphProto.Builder graph) {
+    this.graph = graph;
+  }
+
+  /**
+   * A value name not used yet: {@code base} itself when free, else {@code base_2}, {@code
+   * base_3}, and so on.
+   */
+  public String fresh(String base) {
+    if (names.add(base)) {
+      return base;
+    }
+    for (int i = 2; ; i++) {
+      String n = base + "_" + i;
+      if (names.add(n)) {
+        return n;
+      }
+    }
+  }
+
+  /** Adds a float32 initializer named (uniquely) after {@code name}; returns its value name. */
+  public String floats(String name, int[] dims, float[] data) {
+    ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(data);
+    return raw(name, DataTypes.FLOAT, dims, b.array());
+  }
+
+  /** Adds an int64 initializer (shapes, indices); returns its value name. */
+  public String longs(String name, int[] dims, long[] data) {
+    ByteBuffer b = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.asLongBuffer().put(data);
+    return raw(name, DataTypes.INT64, dims, b.array());
+  }
+
+  /**
+   * Adds an initializer of any ONNX data type from its little-endian raw bytes (int8 weights,
+   * codebook indices); returns its value name.
+   */
+  public String raw(String name, int dataType, int[] dims, byte[] bytes) {
+    String n = fresh(name);
+    TensorProto.Builder t = TensorProto.newBuilder().setName(n).setDataType(dataType)
+        .setRawData(ByteString.copyFrom(bytes));
+    for (int d : dims) {
+      t.addDims(d);
+    }
+    graph.addInitializer(t);
+    return n;
+  }
+
+  /** Adds a node of the default ONNX domain. */
+  public void node(String opType, String name, List<String> inputs, List<String> outputs,
+      AttributeProto... attributes) {
+    NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(name)
+        .addAllInput(inputs).addAllOutput(outputs);
+    for (AttributeProto a : attributes) {
+      n.addAttribute(a);
+    }
+    graph.addNode(n);
+  }
+
+  public static AttributeProto attr(String name, long value) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT)
+        .setI(value).build();
+  }
+
+  public static AttributeProto attr(String name, float value) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT)
+        .setF(value).build();
+  }
+
+  public static AttributeProto attr(String name, String value) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8)).build();
+  }
+
+  public static AttributeProto ints(String name, long... values) {
+    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name)
+        .setType(AttributeProto.AttributeType.INTS);
+    for (long v : values) {
+      a.addInts(v);
+    }
+    return a.build();
+  }
+}
