@@ -126,9 +126,9 @@ public final class Gemm {
     }
     long last = (long) off + (long) (rows - 1) * ld + cols;
     if (off < 0 || last > x.length) {
-      throw new IndexOutOfBoundsException("sgemm " + name + " (" + rows + ", " + cols + ") at offset "
-          + off + " with leading dimension " + ld + " needs " + last + " floats, array has "
-          + x.length);
+      throw new IndexOutOfBoundsException("sgemm " + name + " (" + rows + ", " + cols
+          + ") at offset " + off + " with leading dimension " + ld + " needs " + last
+          + " floats, array has " + x.length);
     }
   }
 }

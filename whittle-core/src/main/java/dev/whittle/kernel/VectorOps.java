@@ -1,25 +1,37 @@
 package dev.whittle.kernel;
 
+import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Small vector operations used by layers; each has a scalar path for {@link Kernels#scalar()}. */
+/**
+ * Small vector helpers for the layers, each with a scalar twin in {@link VectorOpsReference}
+ * (used under -Dwhittle.kernels=scalar). All run on the calling thread: they are memory-bound,
+ * and their results are deterministic. addBiasRows, reluInPlace, sumRows and axpy round each
+ * element once in the same order as the scalar code, so they match it bit for bit; dot sums in
+ * eight lanes and differs from the scalar sum by rounding only.
+ */
 public final class VectorOps {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  private static final int L = 8;
 
   private VectorOps() {}
 
-  /** y[r][c] += bias[c] for a (rows, cols) row-major y. */
+  /** y (rows, cols) row-major: y[r][c] += bias[c]. */
   public static void addBiasRows(float[] y, int rows, int cols, float[] bias) {
+    Objects.checkFromIndexSize(0, (long) rows * cols, y.length);
+    Objects.checkFromIndexSize(0, cols, bias.length);
+    if (Kernels.scalar()) {
+      VectorOpsReference.addBiasRows(y, rows, cols, bias);
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int base = r * cols;
       int c = 0;
-      if (!Kernels.scalar()) {
-        for (; c <= cols - S.length(); c += S.length()) {
-          FloatVector.fromArray(S, y, base + c).add(FloatVector.fromArray(S, bias, c))
-              .intoArray(y, base + c);
-        }
+      for (; c + L <= cols; c += L) {
+        FloatVector.fromArray(S, y, base + c).add(FloatVector.fromArray(S, bias, c))
+            .intoArray(y, base + c);
       }
       for (; c < cols; c++) {
         y[base + c] += bias[c];
@@ -27,65 +39,94 @@ public final class VectorOps {
     }
   }
 
+  /** y[off..off+len) = max(y, 0) with Math.max semantics (NaN stays NaN, -0 becomes 0). */
   public static void reluInPlace(float[] y, int off, int len) {
-    int i = 0;
-    if (!Kernels.scalar()) {
-      FloatVector zero = FloatVector.zero(S);
-      for (; i <= len - S.length(); i += S.length()) {
-        FloatVector.fromArray(S, y, off + i).max(zero).intoArray(y, off + i);
-      }
+    Objects.checkFromIndexSize(off, len, y.length);
+    if (Kernels.scalar()) {
+      VectorOpsReference.reluInPlace(y, off, len);
+      return;
     }
-    for (; i < len; i++) {
-      y[off + i] = Math.max(y[off + i], 0f);
+    FloatVector zero = FloatVector.zero(S);
+    int i = off;
+    int end = off + len;
+    for (; i + L <= end; i += L) {
+      FloatVector.fromArray(S, y, i).max(zero).intoArray(y, i);
+    }
+    for (; i < end; i++) {
+      y[i] = Math.max(y[i], 0f);
     }
   }
 
-  /** out[c] = sum over rows of g[r][c], rows added in order (deterministic). */
+  /**
+   * out[c] = sum over rows r, in order, of g[r][c] for g (rows, cols) row-major; out overwritten.
+   * Columns go 32 at a time in four register accumulators while the rows stream past.
+   */
   public static void sumRows(float[] g, int rows, int cols, float[] out) {
-    java.util.Arrays.fill(out, 0, cols, 0f);
-    for (int r = 0; r < rows; r++) {
-      int base = r * cols;
-      int c = 0;
-      if (!Kernels.scalar()) {
-        for (; c <= cols - S.length(); c += S.length()) {
-          FloatVector.fromArray(S, out, c).add(FloatVector.fromArray(S, g, base + c))
-              .intoArray(out, c);
-        }
+    Objects.checkFromIndexSize(0, (long) rows * cols, g.length);
+    Objects.checkFromIndexSize(0, cols, out.length);
+    if (Kernels.scalar()) {
+      VectorOpsReference.sumRows(g, rows, cols, out);
+      return;
+    }
+    int c = 0;
+    for (; c + 4 * L <= cols; c += 4 * L) {
+      FloatVector s0 = FloatVector.zero(S);
+      FloatVector s1 = s0;
+      FloatVector s2 = s0;
+      FloatVector s3 = s0;
+      for (int r = 0, i = c; r < rows; r++, i += cols) {
+        s0 = s0.add(FloatVector.fromArray(S, g, i));
+        s1 = s1.add(FloatVector.fromArray(S, g, i + L));
+        s2 = s2.add(FloatVector.fromArray(S, g, i + 2 * L));
+        s3 = s3.add(FloatVector.fromArray(S, g, i + 3 * L));
       }
-      for (; c < cols; c++) {
-        out[c] += g[base + c];
+      s0.intoArray(out, c);
+      s1.intoArray(out, c + L);
+      s2.intoArray(out, c + 2 * L);
+      s3.intoArray(out, c + 3 * L);
+    }
+    for (; c + L <= cols; c += L) {
+      FloatVector s0 = FloatVector.zero(S);
+      for (int r = 0, i = c; r < rows; r++, i += cols) {
+        s0 = s0.add(FloatVector.fromArray(S, g, i));
       }
+      s0.intoArray(out, c);
+    }
+    for (; c < cols; c++) {
+      float s = 0f;
+      for (int r = 0, i = c; r < rows; r++, i += cols) {
+        s += g[i];
+      }
+      out[c] = s;
     }
   }
 
-  /** y += a * x over len values. */
+  /** y[yOff + i] += a * x[xOff + i] (fused) for i in [0, len). */
   public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int len) {
+    Objects.checkFromIndexSize(xOff, len, x.length);
+    Objects.checkFromIndexSize(yOff, len, y.length);
+    if (Kernels.scalar()) {
+      VectorOpsReference.axpy(a, x, xOff, y, yOff, len);
+      return;
+    }
+    FloatVector va = FloatVector.broadcast(S, a);
     int i = 0;
-    if (!Kernels.scalar()) {
-      FloatVector va = FloatVector.broadcast(S, a);
-      for (; i <= len - S.length(); i += S.length()) {
-        FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i))
-            .intoArray(y, yOff + i);
-      }
+    for (; i + L <= len; i += L) {
+      va.fma(FloatVector.fromArray(S, x, xOff + i), FloatVector.fromArray(S, y, yOff + i))
+          .intoArray(y, yOff + i);
     }
     for (; i < len; i++) {
-      y[yOff + i] += a * x[xOff + i];
+      y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
     }
   }
 
+  /** sum of x[xOff + i] * y[yOff + i] for i in [0, len); its rounding depends on len only. */
   public static float dot(float[] x, int xOff, float[] y, int yOff, int len) {
-    int i = 0;
-    float s = 0f;
-    if (!Kernels.scalar()) {
-      FloatVector acc = FloatVector.zero(S);
-      for (; i <= len - S.length(); i += S.length()) {
-        acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
-      }
-      s = acc.reduceLanes(VectorOperators.ADD);
+    Objects.checkFromIndexSize(xOff, len, x.length);
+    Objects.checkFromIndexSize(yOff, len, y.length);
+    if (Kernels.scalar()) {
+      return VectorOpsReference.dot(x, xOff, y, yOff, len);
     }
-    for (; i < len; i++) {
-      s += x[xOff + i] * y[yOff + i];
-    }
-    return s;
+    return GemmSmall.dot(x, xOff, y, yOff, len);
   }
 }
