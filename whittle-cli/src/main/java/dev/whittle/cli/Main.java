@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       InfoCommand.class,
       BenchCommand.class,
+      PruneCommand.class,
       ImportCommand.class,
       ExportCommand.class,
       CommandLine.HelpCommand.class

@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TrainConfig cfg = train.toConfig(epochs, seed);
+    TrainConfig cfg = train.over(TrainConfig.defaults(epochs, seed));
     Outputs.checkModelOut(out);
     json.check();
     Path ckpt = checkpoint != null ? checkpoint : TrainingSession.checkpointFor(out);

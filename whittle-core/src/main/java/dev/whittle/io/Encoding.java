@@ -14,9 +14,16 @@ public enum Encoding {
   /** int32 two's complement, little-endian, row-major (index tensors): 4 bytes per element. */
   I32(1, 4),
   /** Raw bytes, one per element. */
-  U8(2, 1);
+  U8(2, 1),
+  /**
+   * A sparse float32 tensor in Deep Compression's relative-index form (Han et al. 2016, section
+   * 2): u32 entry count E, then E one-byte gaps, then E float32 values. Each entry lies gap + 1
+   * positions after the previous one (the first at position gap); a gap longer than 255 is
+   * bridged by a filler entry whose value is zero. See {@link SparseCodec}.
+   */
+  SPARSE_F32(3, -1);
 
-  // Tags 3 and up are reserved for later encodings; add constants, never renumber.
+  // Tags 4 and up are reserved for later encodings; add constants, never renumber.
 
   private final int tag;
   private final int bytesPerElement;

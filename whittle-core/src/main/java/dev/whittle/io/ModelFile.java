@@ -2,6 +2,7 @@ package dev.whittle.io;
 
 import dev.whittle.InputException;
 import dev.whittle.nn.Constraint;
+import dev.whittle.nn.ConstraintFactory;
 import dev.whittle.nn.Graph;
 import dev.whittle.nn.Layer;
 import dev.whittle.nn.Layers;
@@ -55,7 +56,7 @@ public final class ModelFile {
           attrs(node.layer().config())));
       for (Parameter p : node.layer().parameters()) {
         String name = node.name() + "." + p.name();
-        tensors.add(f32(name, p.latent()));
+        tensors.add(compact(name, p.latent()));
         for (Constraint c : p.constraints()) {
           List<TensorRecord> owned = new ArrayList<>();
           c.tensors().forEach((k, t) -> owned.add(f32(k, t)));
@@ -114,8 +115,21 @@ public final class ModelFile {
         throw new InputException(file + ": constraint '" + c.kind() + "' names parameter '"
             + c.parameter() + "', which the model does not have");
       }
-      throw new InputException(file + ": parameter '" + c.parameter()
-          + "' has a constraint of unknown kind '" + c.kind() + "' (written by a newer Whittle?)");
+      ConstraintFactory f = ConstraintFactory.forKind(c.kind());
+      if (f == null) {
+        throw new InputException(file + ": parameter '" + c.parameter()
+            + "' has a constraint of unknown kind '" + c.kind() + "' (written by a newer Whittle?)");
+      }
+      Map<String, Tensor> owned = new LinkedHashMap<>();
+      for (TensorRecord t : c.tensors()) {
+        owned.put(t.name(), tensor(file, t));
+      }
+      try {
+        p.addConstraint(f.create(c.kind(), config(c.attrs()), owned, p.latent()));
+      } catch (InputException e) {
+        throw new InputException(file + ": constraint '" + c.kind() + "' on '" + c.parameter()
+            + "': " + e.getMessage(), e);
+      }
     }
     for (Parameter p : params.values()) {
       p.refresh();
@@ -140,11 +154,22 @@ public final class ModelFile {
   }
 
   private static Tensor tensor(String file, TensorRecord t) {
-    if (t.encoding() != Encoding.F32) {
-      throw new InputException(file + ": tensor '" + t.name() + "' has encoding "
-          + t.encoding() + ", expected F32 in a float model");
+    return switch (t.encoding()) {
+      case F32 -> new Tensor(t.shape(), t.toFloats());
+      case SPARSE_F32 -> new Tensor(t.shape(),
+          SparseCodec.decode(t.payload(), t.elements(), file + ": tensor '" + t.name() + "'"));
+      default -> throw new InputException(file + ": tensor '" + t.name() + "' has encoding "
+          + t.encoding() + ", which a float parameter cannot have");
+    };
+  }
+
+  /** A parameter in whichever encoding is smaller: dense, or sparse once enough are zero. */
+  private static TensorRecord compact(String name, Tensor t) {
+    float[] v = t.data();
+    if (SparseCodec.bytes(v) < 4L * v.length) {
+      return new TensorRecord(name, Encoding.SPARSE_F32, t.shape(), SparseCodec.encode(v));
     }
-    return new Tensor(t.shape(), t.toFloats());
+    return f32(name, t);
   }
 
   private static TensorRecord f32(String name, Tensor t) {

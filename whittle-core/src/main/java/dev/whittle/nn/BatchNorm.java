@@ -26,6 +26,7 @@ public final class BatchNorm implements Layer {
   private Tensor output;
   private Tensor gradIn;
   private boolean trainedForward;
+  private Tensor evalInput; // the input of the last evaluation forward, for its backward
 
   public BatchNorm(int features, float eps, float momentum) {
     if (features <= 0) {
@@ -94,6 +95,7 @@ public final class BatchNorm implements Layer {
     float[] b = beta.value().data();
     trainedForward = ctx.training();
     if (!ctx.training()) {
+      evalInput = x;
       float[] rm = runningMean.data();
       float[] rv = runningVar.data();
       for (int i = 0; i < n; i++) {
@@ -150,7 +152,7 @@ public final class BatchNorm implements Layer {
   @Override
   public Tensor[] backward(Tensor gradOut, boolean needInputGrad) {
     if (!trainedForward) {
-      throw new IllegalStateException("batchnorm backward after an evaluation forward");
+      return backwardEval(gradOut, needInputGrad);
     }
     int n = gradOut.dim(0);
     int spatial = gradOut.sampleSize() / features;
@@ -185,6 +187,38 @@ public final class BatchNorm implements Layer {
           d[base + s] = (float) (k * (count * g[base + s] - sumG - xh[base + s] * sumGx));
         }
       }
+    }
+    return new Tensor[] {gradIn};
+  }
+
+  /**
+   * Backward through the evaluation form y = gamma * (x - mean) / sqrt(var + eps) + beta, with
+   * the running statistics as constants (used for importance scores of a trained model).
+   */
+  private Tensor[] backwardEval(Tensor gradOut, boolean needInputGrad) {
+    int n = gradOut.dim(0);
+    int spatial = gradOut.sampleSize() / features;
+    float[] g = gradOut.data();
+    float[] x = evalInput.data();
+    float[] gam = gamma.value().data();
+    gradIn = needInputGrad ? Tensor.reuse(gradIn, gradOut.shape()) : null;
+    for (int c = 0; c < features; c++) {
+      float inv = (float) (1.0 / Math.sqrt(runningVar.data()[c] + eps));
+      float mean = runningMean.data()[c];
+      double sumG = 0;
+      double sumGx = 0;
+      for (int i = 0; i < n; i++) {
+        int base = (i * features + c) * spatial;
+        for (int s = 0; s < spatial; s++) {
+          sumG += g[base + s];
+          sumGx += g[base + s] * (double) ((x[base + s] - mean) * inv);
+          if (gradIn != null) {
+            gradIn.data()[base + s] = g[base + s] * gam[c] * inv;
+          }
+        }
+      }
+      gamma.grad().data()[c] += (float) sumGx;
+      beta.grad().data()[c] += (float) sumG;
     }
     return new Tensor[] {gradIn};
   }

@@ -72,7 +72,7 @@ final class PlanCompiler {
       int size = (int) Shapes.size(graph.outputShape(i));
       switch (layer) {
         case Dense d -> i = weighted(i, in, d.weight().value().data().clone(), bias(d.bias(), d.out()),
-            d.out(), 1, (w, b, e, last) -> new DenseOp(d.in(), d.out(), w, b, e));
+            d.out(), 1, (w, b, e, last) -> dense(d.in(), d.out(), w, b, e));
         case Conv2d c -> {
           int[] outShape = graph.outputShape(i);
           int spatial = outShape[1] * outShape[2];
@@ -143,6 +143,21 @@ final class PlanCompiler {
       slot.put(nodes.get(k).name(), steps.size() - 1);
     }
     return last;
+  }
+
+  /** A dense layer, in CSR form as well when enough of it is zero and that measures faster. */
+  private static Op dense(int in, int out, float[] w, float[] b, Epilogue e) {
+    Op dense = new DenseOp(in, out, w, b, e);
+    int zeros = 0;
+    for (float v : w) {
+      if (v == 0f) {
+        zeros++;
+      }
+    }
+    if (zeros < KernelChoice.MIN_SPARSITY * w.length) {
+      return dense;
+    }
+    return KernelChoice.choose(dense, new SparseDenseOp(in, out, w, b, e), in, out);
   }
 
   private static Epilogue epilogue(Layer l) {

@@ -51,7 +51,7 @@ public interface Schedule {
         // falls through to the message below
       }
     }
-    throw new InputException("--schedule: expected constant, cosine or step:EVERY:GAMMA (such as"
+    throw new InputException("--lr-schedule: expected constant, cosine or step:EVERY:GAMMA (such as"
         + " step:5:0.1), got '" + spec + "'");
   }
 }

@@ -63,6 +63,15 @@ public record TrainConfig(
         "cross-entropy");
   }
 
+  /**
+   * Fine-tuning after compression: the training defaults with a learning rate of 0.01 and no
+   * warm-up (Han et al. 2015 retrain at a tenth of the original rate).
+   */
+  public static TrainConfig finetuneDefaults(int epochs, long seed) {
+    return new TrainConfig(Math.max(1, epochs), 64, "nesterov", 0.01, 0.9, 1e-4, 0, 0, "cosine",
+        0, 0, 0, seed, "cross-entropy");
+  }
+
   public TrainConfig withEpochs(int e) {
     return new TrainConfig(e, batchSize, optimizer, lr, momentum, weightDecay, l1, l2, schedule,
         warmupEpochs, validation, patience, seed, loss);

@@ -29,6 +29,12 @@ public final class Trainer {
     void afterEpoch(int epoch, Optimizer optimizer, List<EpochStats> curve, EarlyStop stop);
   }
 
+  /** Called after every optimizer step, with the step's index counted from the run's start. */
+  @FunctionalInterface
+  public interface StepListener {
+    void afterStep(long step, long totalSteps);
+  }
+
   /** What a run produced. */
   public record Result(List<EpochStats> curve, double seconds, boolean stoppedEarly) {}
 
@@ -66,6 +72,7 @@ public final class Trainer {
   private final List<EpochStats> curve = new ArrayList<>();
   private int startEpoch;
   private EpochListener listener = (e, o, c, s) -> {};
+  private StepListener stepListener = (s, t) -> {};
 
   public Trainer(TrainConfig config, Progress progress) {
     this.config = config;
@@ -77,6 +84,12 @@ public final class Trainer {
 
   public Trainer onEpoch(EpochListener l) {
     this.listener = l;
+    return this;
+  }
+
+  /** Runs after every step: pruning schedules raise sparsity here (Zhu and Gupta 2017). */
+  public Trainer onStep(StepListener l) {
+    this.stepListener = l;
     return this;
   }
 
@@ -158,6 +171,7 @@ public final class Trainer {
           p.refresh();
           p.zeroGrad();
         }
+        stepListener.afterStep((long) epoch * batches + bi, (long) config.epochs() * batches);
         lossSum += l * m;
         double elapsed = (System.nanoTime() - e0) / 1e9;
         int done = from + m;

@@ -1,0 +1,33 @@
+package dev.whittle.cli;
+
+import dev.whittle.data.Split;
+import dev.whittle.eval.Metrics;
+import dev.whittle.eval.ModelStats;
+import dev.whittle.eval.PlanAccuracy;
+import dev.whittle.io.ModelFile;
+import dev.whittle.nn.Model;
+import dev.whittle.plan.Plan;
+import java.nio.file.Path;
+
+/**
+ * The end of every command that makes a model from another: evaluate its plan on the test
+ * split, record provenance, save it, and return its metrics.
+ */
+final class Finish {
+  private Finish() {}
+
+  static Metrics save(Model model, Split split, Path out, String command, double trainSeconds) {
+    Plan plan = Plan.compile(model);
+    double acc = PlanAccuracy.of(plan, split.test());
+    var prov = model.provenance();
+    String steps = prov.getOrDefault("commands", "");
+    prov.put("commands", steps.isEmpty() ? command : steps + "\n" + command);
+    prov.put("command", command);
+    prov.put("accuracy", Double.toString(acc));
+    prov.put("test_samples", Integer.toString(split.test().n()));
+    ModelFile.save(model, out);
+    return ModelStats.of(model, out.getFileName().toString(), split.train().name()
+            .replaceAll("/.*", ""), acc, split.test().n(), out.toFile().length(), trainSeconds)
+        .withPlan(plan.macs());
+  }
+}

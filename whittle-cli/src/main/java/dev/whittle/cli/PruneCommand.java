@@ -1,0 +1,130 @@
+package dev.whittle.cli;
+
+import dev.whittle.InputException;
+import dev.whittle.compress.prune.Importance;
+import dev.whittle.compress.prune.PruneSession;
+import dev.whittle.compress.prune.PruneSpec;
+import dev.whittle.compress.prune.Pruner;
+import dev.whittle.compress.prune.PruningSchedule;
+import dev.whittle.data.Split;
+import dev.whittle.eval.Json;
+import dev.whittle.kernel.Parallel;
+import dev.whittle.nn.Model;
+import dev.whittle.train.Progress;
+import dev.whittle.train.TrainConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code whittle prune}: unstructured pruning with fine-tuning. */
+@Command(
+    name = "prune",
+    mixinStandardHelpOptions = true,
+    description = "Prune a model's weights (magnitude, first-order importance, random, or L1"
+        + " sparsity-driven), fine-tune it, and save it with its zeros stored sparsely.",
+    footer = {"", "Example:",
+        "  whittle prune base.wtl --method magnitude --sparsity 0.92 --scope global"
+            + " --schedule iterative:4 --finetune-epochs 4 --data mnist --out p.wtl",
+        "  whittle prune base.wtl --sparsity fc1=0.92,fc2=0.91,fc3=0.74 --data mnist --out p.wtl"})
+final class PruneCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "a .wtl or .onnx file")
+  Path file;
+
+  @Option(names = "--method", paramLabel = "M", defaultValue = "magnitude",
+      description = "magnitude, first-order, random or l1 (default: ${DEFAULT-VALUE})")
+  String method;
+
+  @Option(names = "--sparsity", required = true, paramLabel = "S",
+      description = "fraction of weights to remove: 0.92, or per layer fc1=0.92,fc3=0.74")
+  String sparsity;
+
+  @Option(names = "--scope", paramLabel = "SCOPE", defaultValue = "layer",
+      description = "layer (each layer at the sparsity) or global (one threshold across layers)"
+          + " (default: ${DEFAULT-VALUE})")
+  String scope;
+
+  @Option(names = "--schedule", paramLabel = "S", defaultValue = "oneshot",
+      description = "oneshot, iterative:K or polynomial[:UPDATES] (default: ${DEFAULT-VALUE})")
+  String schedule;
+
+  @Option(names = "--finetune-epochs", paramLabel = "N", defaultValue = "2",
+      description = "fine-tuning budget in epochs (default: ${DEFAULT-VALUE})")
+  int finetuneEpochs;
+
+  @Option(names = "--importance-batches", paramLabel = "N", defaultValue = "20",
+      description = "batches averaged for first-order importance (default: ${DEFAULT-VALUE})")
+  int importanceBatches;
+
+  @Option(names = "--l1-epochs", paramLabel = "N", defaultValue = "2",
+      description = "with --method l1: epochs trained with the L1 penalty before the cut"
+          + " (default: ${DEFAULT-VALUE})")
+  int l1Epochs;
+
+  @Option(names = "--l1-lambda", paramLabel = "LAMBDA", defaultValue = "1e-5",
+      description = "with --method l1: the penalty's strength (default: ${DEFAULT-VALUE})")
+  double l1Lambda;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed (default: 1)")
+  long seed;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "the pruned model")
+  Path out;
+
+  @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+  Integer threads;
+
+  @Mixin DataOptions data;
+  @Mixin TrainOptions train;
+  @Mixin JsonOption json;
+
+  @Override
+  public Integer call() {
+    Outputs.checkModelOut(out);
+    json.check();
+    if (!scope.equals("layer") && !scope.equals("global")) {
+      throw new InputException("--scope must be layer or global, got '" + scope + "'");
+    }
+    PruneSpec ps = PruneSpec.parse(sparsity, scope.equals("global"));
+    PruningSchedule sched = PruningSchedule.parse(schedule);
+    if (finetuneEpochs < 0 || l1Epochs < 0) {
+      throw new InputException("--finetune-epochs and --l1-epochs must be at least 0");
+    }
+    TrainConfig ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed));
+    if (threads != null) {
+      Parallel.setThreads(Cli.positive("--threads", threads));
+    }
+    Model model = ModelSource.load(file);
+    Split split = data.load();
+    Inputs.checkCompatible(model, file, split, data.name);
+    Progress progress = Progress.stderr();
+    Importance importance = Importance.named(method, split.train(), importanceBatches, seed);
+    double seconds = 0;
+    if (method.equals("l1")) {
+      // Sparsity-driven: train with an L1 penalty so that unimportant weights shrink, then cut.
+      TrainConfig l1 = new TrainConfig(Math.max(1, l1Epochs), ft.batchSize(), ft.optimizer(),
+          ft.lr(), ft.momentum(), ft.weightDecay(), l1Lambda, ft.l2(), ft.schedule(),
+          ft.warmupEpochs(), 0, 0, seed, ft.loss());
+      if (l1Epochs > 0) {
+        progress.message("prune: training " + l1Epochs + " epochs with L1 penalty " + l1Lambda);
+        seconds += new dev.whittle.train.Trainer(l1, progress).fit(model, split.train()).seconds();
+      }
+    }
+    PruneSession.Result r = PruneSession.run(model, split.train(), importance, ps, method, sched,
+        ft, finetuneEpochs, progress);
+    seconds += r.trainSeconds();
+    model.provenance().put("pruning", Json.compact(java.util.Map.of(
+        "method", method, "scope", scope, "schedule", schedule, "sparsity", Pruner.sparsity(model),
+        "finetune_epochs", finetuneEpochs)));
+    var metrics = Finish.save(model, split, out,
+        Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds);
+    Reports.printMetrics(System.out, metrics);
+    json.write(metrics.toMap());
+    return 0;
+  }
+}
