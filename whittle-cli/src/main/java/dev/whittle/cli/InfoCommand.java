@@ -6,6 +6,7 @@ import dev.whittle.nn.Constraint;
 import dev.whittle.nn.Graph;
 import dev.whittle.nn.Model;
 import dev.whittle.nn.Parameter;
+import dev.whittle.plan.Plan;
 import dev.whittle.tensor.Shapes;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,8 +35,8 @@ final class InfoCommand implements Callable<Integer> {
     json.check();
     Model model = ModelSource.load(file);
     Graph g = model.graph();
-    Table t = new Table("layer", "kind", "output", "params", "nonzero", "bits", "encoding",
-        "bytes", "MACs", "constraints");
+    Table t = new Table("layer", "kind", "output", "params", "nonzero", "sparsity", "bits",
+        "encoding", "bytes", "dense MACs", "constraints");
     Map<String, Metrics.LayerMetrics> byName = new java.util.HashMap<>();
     for (Metrics.LayerMetrics l : ModelStats.layers(model)) {
       byName.put(l.name(), l);
@@ -51,6 +52,7 @@ final class InfoCommand implements Callable<Integer> {
       }
       t.row(n.name(), n.layer().kind(), Shapes.format(g.outputShape(i)),
           l == null ? "" : Reports.count(l.params()), l == null ? "" : Reports.count(l.nonzeros()),
+          l == null ? "" : Reports.fmt("%.1f%%", 100.0 * (l.params() - l.nonzeros()) / l.params()),
           l == null ? "" : l.bits(), l == null ? "" : l.encoding(),
           l == null ? "" : Reports.bytes(l.bytes()), l == null ? "" : Reports.count(l.macs()),
           String.join(",", cs));
@@ -59,10 +61,10 @@ final class InfoCommand implements Callable<Integer> {
     t.print(System.out);
     Metrics m = ModelStats.of(model, file.getFileName().toString(),
         model.provenance().get("dataset"), parse(model.provenance().get("accuracy")),
-        null, file.toFile().length(), null);
+        null, file.toFile().length(), null).withPlan(Plan.compile(model).macs());
     System.out.println();
     System.out.println(Reports.fmt("params %s, non-zero %s, file %s (%.1fx of dense float32),"
-            + " %s multiply-adds per sample", Reports.count(m.params()),
+            + " %s multiply-adds per sample in the compiled plan", Reports.count(m.params()),
         Reports.count(m.nonzeroParams()), Reports.bytes(m.bytes()), m.compressionRatio(),
         Reports.count(m.macs())));
     for (String key : List.of("architecture", "command", "dataset", "dataset_sha256", "seed",

@@ -40,7 +40,10 @@ final class Outputs {
     List<String> rest = !args.isEmpty() && args.get(0).equals(name) ? args.subList(1, args.size()) : args;
     for (String a : rest) {
       String v = a;
-      if (pathNext) {
+      if (!a.startsWith("-") && a.contains("/") && !pathNext) {
+        Path p = Path.of(a).getFileName();
+        v = p == null ? a : p.toString();
+      } else if (pathNext) {
         v = Path.of(a).getFileName() == null ? a : Path.of(a).getFileName().toString();
       } else if (a.startsWith("--out=") || a.startsWith("--json=") || a.startsWith("--data-dir=")
           || a.startsWith("--checkpoint=")) {

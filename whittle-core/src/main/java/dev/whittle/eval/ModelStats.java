@@ -1,5 +1,7 @@
 package dev.whittle.eval;
 
+import dev.whittle.io.Encoding;
+import dev.whittle.io.ModelFile;
 import dev.whittle.nn.Graph;
 import dev.whittle.nn.Model;
 import dev.whittle.nn.Parameter;
@@ -18,6 +20,8 @@ public final class ModelStats {
       Graph.Node node = g.nodes().get(i);
       long params = 0;
       long nonzeros = 0;
+      long bytes = 0;
+      String encoding = "f32";
       for (Parameter p : node.layer().parameters()) {
         params += p.size();
         for (float v : p.value().data()) {
@@ -25,13 +29,17 @@ public final class ModelStats {
             nonzeros++;
           }
         }
+        bytes += ModelFile.storedBytes(p.latent().data());
+        if (p.name().equals("weight") && ModelFile.storedEncoding(p.latent().data()) == Encoding.SPARSE_F32) {
+          encoding = "sparse";
+        }
       }
       long macs = node.layer().macs(g.inputShapes(i));
       if (params == 0 && macs == 0) {
         continue;
       }
       out.add(new Metrics.LayerMetrics(node.name(), node.layer().kind(), params, nonzeros, 32,
-          "f32", 4 * params, macs));
+          encoding, bytes, macs));
     }
     return out;
   }

@@ -165,11 +165,20 @@ public final class ModelFile {
 
   /** A parameter in whichever encoding is smaller: dense, or sparse once enough are zero. */
   private static TensorRecord compact(String name, Tensor t) {
-    float[] v = t.data();
-    if (SparseCodec.bytes(v) < 4L * v.length) {
-      return new TensorRecord(name, Encoding.SPARSE_F32, t.shape(), SparseCodec.encode(v));
+    if (storedEncoding(t.data()) == Encoding.SPARSE_F32) {
+      return new TensorRecord(name, Encoding.SPARSE_F32, t.shape(), SparseCodec.encode(t.data()));
     }
     return f32(name, t);
+  }
+
+  /** The encoding a parameter with these values is saved in. */
+  public static Encoding storedEncoding(float[] v) {
+    return SparseCodec.bytes(v) < 4L * v.length ? Encoding.SPARSE_F32 : Encoding.F32;
+  }
+
+  /** The payload bytes a parameter with these values takes in the file. */
+  public static long storedBytes(float[] v) {
+    return storedEncoding(v) == Encoding.SPARSE_F32 ? SparseCodec.bytes(v) : 4L * v.length;
   }
 
   private static TensorRecord f32(String name, Tensor t) {
