@@ -173,6 +173,18 @@ class BadInputTest {
   }
 
   @Test
+  void sparsityOutsideZeroToOne() {
+    assertBad("--sparsity", "prune", good.toString(), "--sparsity", "1.2", "--data", "digits",
+        "--out", dir.resolve("out.wtl").toString());
+  }
+
+  @Test
+  void sparsityOverrideForALayerTheModelDoesNotHave() {
+    assertBad("fc9", "prune", good.toString(), "--sparsity", "0.5,fc9=0.9", "--data", "digits",
+        "--out", dir.resolve("out.wtl").toString());
+  }
+
+  @Test
   void unknownDataSet() {
     assertBad("nosuchdata", train("nosuchdata"));
   }

@@ -11,49 +11,29 @@ import dev.whittle.nn.Model;
 import dev.whittle.plan.Plan;
 import dev.whittle.tensor.Tensor;
 import dev.whittle.train.Evaluation;
-import java.io.IOException;
 import java.util.Arrays;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The foundation's accuracy targets on the real data sets, with {@code whittle train}'s default
  * settings: only --model, --data, --epochs and --seed given.
  */
 class MnistAccuracyTest {
-  @TempDir Path dir;
-
-  static double accuracy(Path json) throws IOException {
-    Matcher m = Pattern.compile("\"accuracy\": ([0-9.eE-]+)").matcher(Files.readString(json));
-    assertTrue(m.find());
-    return Double.parseDouble(m.group(1));
-  }
-
-  private double train(String model, String data, int epochs) throws IOException {
-    Path out = dir.resolve(model + "-" + data + ".wtl");
-    Path json = dir.resolve(model + "-" + data + ".json");
-    CliRun r = CliRun.of("train", "--model", model, "--data", data, "--epochs",
-        Integer.toString(epochs), "--seed", "1", "--out", out.toString(), "--json", json.toString());
-    assertEquals(0, r.code(), r.err());
-    System.out.println(model + " on " + data + ", " + epochs + " epochs: " + r.out());
-    return accuracy(json);
+  private double train(String model, String data, int epochs) {
+    return TestModels.accuracy(TestModels.baseline(model, data, epochs));
   }
 
   @Test
-  void lenet300OnMnistReaches98() throws IOException {
+  void lenet300OnMnistReaches98() {
     double acc = train("lenet300", "mnist", 10);
     assertTrue(acc >= 0.980, "lenet300 accuracy " + acc);
   }
 
   @Test
-  void lenet5OnMnistReaches99AndItsPlanAgreesOnEveryTestImage() throws IOException {
+  void lenet5OnMnistReaches99AndItsPlanAgreesOnEveryTestImage() {
     double acc = train("lenet5", "mnist", LENET5_EPOCHS);
     assertTrue(acc >= 0.990, "lenet5 accuracy " + acc);
-    Model model = ModelFile.load(dir.resolve("lenet5-mnist.wtl"));
+    Model model = ModelFile.load(TestModels.baseline("lenet5", "mnist", LENET5_EPOCHS));
     Plan plan = Plan.compile(model);
     Dataset test = DataSets.load("mnist", null).test();
     int batch = 500;
@@ -76,7 +56,7 @@ class MnistAccuracyTest {
   }
 
   @Test
-  void lenet5OnFashionMnistReaches90() throws IOException {
+  void lenet5OnFashionMnistReaches90() {
     double acc = train("lenet5", "fashion-mnist", LENET5_EPOCHS);
     assertTrue(acc >= 0.900, "lenet5 fashion accuracy " + acc);
   }
