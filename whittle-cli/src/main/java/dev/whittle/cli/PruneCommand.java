@@ -40,6 +40,11 @@ final class PruneCommand implements Callable<Integer> {
       description = "magnitude, first-order, random or l1 (default: ${DEFAULT-VALUE})")
   String method;
 
+  @Option(names = "--structured", paramLabel = "CRITERION",
+      description = "remove whole neurons and filters, ranked by l1, l2 or first-order, so the"
+          + " layers shrink; --sparsity is then the fraction of each layer's channels removed")
+  String structured;
+
   @Option(names = "--sparsity", required = true, paramLabel = "S",
       description = "fraction of weights to remove: 0.92, or per layer fc1=0.92,fc3=0.74")
   String sparsity;
@@ -103,6 +108,9 @@ final class PruneCommand implements Callable<Integer> {
     Split split = data.load();
     Inputs.checkCompatible(model, file, split, data.name);
     Progress progress = Progress.stderr();
+    if (structured != null) {
+      return structured(model, ps, sched, ft, split, progress);
+    }
     Importance importance = Importance.named(method, split.train(), importanceBatches, seed);
     double seconds = 0;
     if (method.equals("l1")) {
@@ -118,10 +126,44 @@ final class PruneCommand implements Callable<Integer> {
     PruneSession.Result r = PruneSession.run(model, split.train(), importance, ps, method, sched,
         ft, finetuneEpochs, progress);
     seconds += r.trainSeconds();
-    model.provenance().put("pruning", Json.compact(java.util.Map.of(
-        "method", method, "scope", scope, "schedule", schedule, "sparsity", Pruner.sparsity(model),
-        "finetune_epochs", finetuneEpochs)));
+    java.util.Map<String, Object> how = new java.util.LinkedHashMap<>();
+    how.put("method", method);
+    how.put("scope", scope);
+    how.put("schedule", schedule);
+    how.put("sparsity", Pruner.sparsity(model));
+    how.put("finetune_epochs", finetuneEpochs);
+    model.provenance().put("pruning", Json.compact(how));
     var metrics = Finish.save(model, split, out,
+        Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds);
+    Reports.printMetrics(System.out, metrics);
+    json.write(metrics.toMap());
+    return 0;
+  }
+
+  /** {@code --structured}: removes whole channels, then fine-tunes the slimmer model. */
+  private Integer structured(Model model, PruneSpec ps, PruningSchedule sched, TrainConfig ft,
+      Split split, Progress progress) {
+    if (spec.commandLine().getParseResult().hasMatchedOption("--method")
+        || sched.kind() != PruningSchedule.Kind.ONESHOT) {
+      throw new InputException("--structured ranks channels by its own criterion and prunes"
+          + " once: drop --method and --schedule");
+    }
+    var r = dev.whittle.compress.prune.StructuredPruner.prune(model, structured, ps,
+        split.train(), importanceBatches, seed);
+    progress.message("prune: structured " + structured + " kept " + r.summary());
+    Model slim = r.model();
+    double seconds = finetuneEpochs < 1 ? 0 : new dev.whittle.train.Trainer(
+        ft.withEpochs(finetuneEpochs), progress).fit(slim, split.train()).seconds();
+    java.util.Map<String, Object> kept = new java.util.LinkedHashMap<>();
+    r.kept().forEach((k, v) -> kept.put(k, v.kept() + "/" + v.total()));
+    java.util.Map<String, Object> how = new java.util.LinkedHashMap<>(); // ordered: same bytes
+    how.put("structured", structured);
+    how.put("scope", scope);
+    how.put("sparsity", sparsity);
+    how.put("kept", kept);
+    how.put("finetune_epochs", finetuneEpochs);
+    slim.provenance().put("pruning", Json.compact(how));
+    var metrics = Finish.save(slim, split, out,
         Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds);
     Reports.printMetrics(System.out, metrics);
     json.write(metrics.toMap());

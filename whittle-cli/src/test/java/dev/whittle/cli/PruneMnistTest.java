@@ -60,6 +60,24 @@ class PruneMnistTest {
   }
 
   @Test
+  void halfTheHiddenNeuronsRemovedLosesAtMostHalfAPoint() throws IOException {
+    Path base = TestModels.baseline("lenet300", "mnist", 10);
+    Path out = dir.resolve("lenet300-neurons50.wtl");
+    prune(base, out, "--structured", "l1", "--sparsity", "0.5", "--finetune-epochs", "4",
+        "--lr", "0.05");
+    double before = TestModels.accuracy(base);
+    double after = TestModels.accuracy(out);
+    assertTrue(after >= before - 0.005, "accuracy " + after + " after, " + before + " before");
+    var slim = ModelFile.load(out);
+    var dense = ModelFile.load(base);
+    // fc1 300 -> 150, fc2 100 -> 50: 784*150 + 150*50 + 50*10 multiply-adds.
+    assertEquals(784 * 150 + 150 * 50 + 50 * 10, slim.graph().macs());
+    double shrink = (double) slim.paramCount() / dense.paramCount();
+    assertEquals(shrink, (double) Files.size(out) / Files.size(base), 0.01,
+        "the file shrinks with the parameters");
+  }
+
+  @Test
   void randomPruningEndsMeasurablyBelowMagnitudePruning() {
     Path base = TestModels.baseline("lenet300", "mnist", 10);
     Path mag = dir.resolve("magnitude.wtl");
