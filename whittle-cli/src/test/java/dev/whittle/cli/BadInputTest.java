@@ -185,6 +185,12 @@ class BadInputTest {
   }
 
   @Test
+  void structuredPruningThatWouldEmptyALayer() {
+    assertBad("fc1", "prune", good.toString(), "--structured", "l1", "--sparsity", "fc1=0.999",
+        "--data", "digits", "--out", dir.resolve("out.wtl").toString());
+  }
+
+  @Test
   void unknownDataSet() {
     assertBad("nosuchdata", train("nosuchdata"));
   }

@@ -23,6 +23,7 @@ public final class Plan {
   private final int output; // the step whose buffer is the result
   private final ThreadLocal<float[][]> workspaces;
   private final ThreadLocal<int[]> capacity = ThreadLocal.withInitial(() -> new int[1]);
+  private final ThreadLocal<float[][][]> inputArrays; // per step, the arrays its op reads
 
   Plan(int[] inputShape, List<Step> steps, int output) {
     this.inputShape = inputShape.clone();
@@ -31,6 +32,13 @@ public final class Plan {
     this.output = output;
     this.outputs = output < 0 ? inSize : steps.get(output).outSize();
     this.workspaces = ThreadLocal.withInitial(() -> new float[steps.size()][]);
+    this.inputArrays = ThreadLocal.withInitial(() -> {
+      float[][][] a = new float[steps.size()][][];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = new float[steps.get(i).inputs().length][];
+      }
+      return a;
+    });
   }
 
   /** Compiles a model as it is now; later changes to the model do not reach the plan. */
@@ -87,13 +95,13 @@ public final class Plan {
       }
       cap[0] = n;
     }
+    float[][][] ins = inputArrays.get();
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);
-      float[][] ins = new float[s.inputs().length][];
-      for (int k = 0; k < ins.length; k++) {
-        ins[k] = s.inputs()[k] < 0 ? x : ws[s.inputs()[k]];
+      for (int k = 0; k < ins[i].length; k++) {
+        ins[i][k] = s.inputs()[k] < 0 ? x : ws[s.inputs()[k]];
       }
-      s.op().run(ins, n, ws[i]);
+      s.op().run(ins[i], n, ws[i]);
     }
     System.arraycopy(output < 0 ? x : ws[output], 0, out, 0, n * outputs);
   }
