@@ -55,7 +55,7 @@ class PruneMnistTest {
     Path base = TestModels.baseline("lenet5", "mnist", MnistAccuracyTest.LENET5_EPOCHS);
     Path out = dir.resolve("lenet5-p92.wtl");
     prune(base, out, "--sparsity", "0.92", "--scope", "global", "--schedule", "iterative:4",
-        "--finetune-epochs", "4", "--lr", "0.05");
+        "--finetune-epochs", "8", "--lr", "0.05");
     assertPrunedWithoutLoss(base, out);
   }
 
