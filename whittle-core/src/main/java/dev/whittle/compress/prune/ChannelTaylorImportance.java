@@ -1,13 +1,8 @@
 package dev.whittle.compress.prune;
 
-import dev.whittle.data.Batches;
 import dev.whittle.data.Dataset;
-import dev.whittle.nn.Context;
 import dev.whittle.nn.Model;
 import dev.whittle.nn.Parameter;
-import dev.whittle.tensor.Shapes;
-import dev.whittle.tensor.Tensor;
-import dev.whittle.train.Loss;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,7 +14,6 @@ import java.util.Map;
  * removing the weights is what the masked model does: the bias stays and is folded downstream.
  */
 final class ChannelTaylorImportance implements ChannelImportance {
-  private static final int BATCH = 64;
   private final Dataset data;
   private final int batches;
   private final long seed;
@@ -35,20 +29,7 @@ final class ChannelTaylorImportance implements ChannelImportance {
     Map<String, Parameter> weights = Prunable.weights(model);
     Map<String, double[]> acc = new LinkedHashMap<>();
     weights.forEach((k, p) -> acc.put(k, new double[p.latent().dim(0)]));
-    int batch = Math.min(BATCH, data.n());
-    int[] order = Batches.permutation(data.n(), seed, 0);
-    float[] x = new float[batch * data.features()];
-    int[] y = new int[batch];
-    Loss loss = Loss.crossEntropy();
-    int used = 0;
-    for (int b = 0; b < batches && (b + 1) * batch <= data.n(); b++, used++) {
-      Batches.gather(data, order, b * batch, (b + 1) * batch, x, y);
-      model.graph().parameters().values().forEach(Parameter::zeroGrad);
-      Tensor out = model.forward(new Tensor(Shapes.batched(batch, data.sampleShape()), x),
-          Context.EVAL);
-      Tensor grad = Tensor.zeros(out.shape());
-      loss.compute(out, y, grad);
-      model.graph().backward(grad);
+    int used = GradientBatches.run(model, data, batches, seed, () -> {
       for (Map.Entry<String, Parameter> e : weights.entrySet()) {
         float[] w = e.getValue().latent().data();
         float[] g = e.getValue().grad().data();
@@ -62,8 +43,7 @@ final class ChannelTaylorImportance implements ChannelImportance {
           s[r] += t * t;
         }
       }
-    }
-    model.graph().parameters().values().forEach(Parameter::zeroGrad);
+    });
     Map<String, float[]> out = new LinkedHashMap<>();
     for (Map.Entry<String, double[]> e : acc.entrySet()) {
       double[] s = e.getValue();

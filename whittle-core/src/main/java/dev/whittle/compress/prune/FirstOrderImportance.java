@@ -1,13 +1,8 @@
 package dev.whittle.compress.prune;
 
-import dev.whittle.data.Batches;
 import dev.whittle.data.Dataset;
-import dev.whittle.nn.Context;
 import dev.whittle.nn.Model;
 import dev.whittle.nn.Parameter;
-import dev.whittle.tensor.Shapes;
-import dev.whittle.tensor.Tensor;
-import dev.whittle.train.Loss;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +11,6 @@ import java.util.Map;
  * here over N batches of 64 training samples in evaluation mode (Molchanov et al. 2017).
  */
 final class FirstOrderImportance implements Importance {
-  private static final int BATCH = 64;
   private final Dataset data;
   private final int batches;
   private final long seed;
@@ -32,20 +26,7 @@ final class FirstOrderImportance implements Importance {
     Map<String, Parameter> weights = Prunable.weights(model);
     Map<String, float[]> acc = new LinkedHashMap<>();
     weights.forEach((k, p) -> acc.put(k, new float[p.size()]));
-    int[] order = Batches.permutation(data.n(), seed, 0);
-    int f = data.features();
-    float[] x = new float[BATCH * f];
-    int[] y = new int[BATCH];
-    Loss loss = Loss.crossEntropy();
-    int used = 0;
-    for (int b = 0; b < batches && (b + 1) * BATCH <= data.n(); b++, used++) {
-      Batches.gather(data, order, b * BATCH, (b + 1) * BATCH, x, y);
-      model.graph().parameters().values().forEach(Parameter::zeroGrad);
-      Tensor out = model.forward(new Tensor(Shapes.batched(BATCH, data.sampleShape()), x),
-          Context.EVAL);
-      Tensor grad = Tensor.zeros(out.shape());
-      loss.compute(out, y, grad);
-      model.graph().backward(grad);
+    int used = GradientBatches.run(model, data, batches, seed, () -> {
       for (Map.Entry<String, Parameter> e : weights.entrySet()) {
         float[] w = e.getValue().latent().data();
         float[] g = e.getValue().grad().data();
@@ -54,8 +35,7 @@ final class FirstOrderImportance implements Importance {
           s[i] += Math.abs(w[i] * g[i]);
         }
       }
-    }
-    model.graph().parameters().values().forEach(Parameter::zeroGrad);
+    });
     for (Map.Entry<String, float[]> e : acc.entrySet()) {
       float[] s = e.getValue();
       for (int i = 0; i < s.length; i++) {
