@@ -41,6 +41,29 @@ final class Dims {
     return s;
   }
 
+  /**
+   * For each flat index of a tensor of shape {@code dims} (row-major), {@code offset} plus the
+   * sum over axes of its coordinate times {@code strides}: the flat index it reads in a source
+   * tensor seen through a broadcast, transpose or slice.
+   */
+  static int[] strided(int[] dims, int offset, int[] strides) {
+    int n = size(dims);
+    int r = dims.length;
+    int[] outStrides = strides(dims);
+    int[] idx = new int[n];
+    for (int k = 0; k < n; k++) {
+      int rem = k;
+      int src = offset;
+      for (int i = 0; i < r; i++) {
+        int c = rem / outStrides[i];
+        rem -= c * outStrides[i];
+        src += c * strides[i];
+      }
+      idx[k] = src;
+    }
+    return idx;
+  }
+
   static int[] prepend(int first, int[] rest) {
     int[] out = new int[rest.length + 1];
     out[0] = first;
