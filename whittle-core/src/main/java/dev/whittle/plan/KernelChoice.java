@@ -12,6 +12,9 @@ final class KernelChoice {
 
   private KernelChoice() {}
 
+  /** How much faster the sparse kernel must measure to be chosen. */
+  private static final double MARGIN = 0.85;
+
   /** Sparsity below which a sparse kernel is not even tried. */
   static final double MIN_SPARSITY = 0.5;
 
@@ -37,14 +40,19 @@ final class KernelChoice {
     }
     float[] y = new float[n * outSize];
     float[][] ins = {x};
-    long ta = Long.MAX_VALUE;
-    long tb = Long.MAX_VALUE;
-    // Interleaved rounds, best of each: the machine's speed drifts, so compare side by side.
-    for (int round = 0; round < 7; round++) {
-      ta = Math.min(ta, time(a, ins, n, y));
-      tb = Math.min(tb, time(b, ins, n, y));
+    int rounds = 11;
+    long[] ta = new long[rounds];
+    long[] tb = new long[rounds];
+    // Interleaved rounds, medians compared: the machine's speed drifts, so measure side by side.
+    // The sparse kernel must win by a margin, so that noise cannot flip the choice back and
+    // forth between two kernels that are about as fast.
+    for (int round = 0; round < rounds; round++) {
+      ta[round] = time(a, ins, n, y);
+      tb[round] = time(b, ins, n, y);
     }
-    return tb < ta ? b : a;
+    java.util.Arrays.sort(ta);
+    java.util.Arrays.sort(tb);
+    return tb[rounds / 2] < MARGIN * ta[rounds / 2] ? b : a;
   }
 
   private static long time(Op op, float[][] ins, int n, float[] y) {
