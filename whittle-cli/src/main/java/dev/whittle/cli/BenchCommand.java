@@ -31,8 +31,7 @@ final class BenchCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "MODEL", description = ".wtl files; the first is the baseline")
   List<Path> files;
 
-  @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Option(names = "--batch", paramLabel = "1,256", split = ",", defaultValue = "1,256",
       description = "the latency batch (1) and the throughput batch (default: ${DEFAULT-VALUE})")
@@ -62,9 +61,7 @@ final class BenchCommand implements Callable<Integer> {
     if (!(seconds > 0)) {
       throw new InputException("--seconds must be positive, got " + seconds);
     }
-    if (threads != null) {
-      Parallel.setThreads(Cli.positive("--threads", threads));
-    }
+    threads.apply();
     List<Model> models = new ArrayList<>();
     for (Path f : files) {
       models.add(ModelSource.load(f));

@@ -63,8 +63,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed (default: 1)")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Mixin JsonOption json;
 
@@ -75,9 +74,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (threads != null) {
-      Parallel.setThreads(Cli.positive("--threads", threads));
-    }
+    threads.apply();
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new InputException("--out " + out + ": is a file, expected a folder");
     }

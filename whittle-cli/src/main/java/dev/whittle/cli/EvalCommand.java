@@ -4,7 +4,6 @@ import dev.whittle.InputException;
 import dev.whittle.data.Split;
 import dev.whittle.eval.Metrics;
 import dev.whittle.eval.ModelStats;
-import dev.whittle.kernel.Parallel;
 import dev.whittle.nn.Model;
 import dev.whittle.tensor.Shapes;
 import dev.whittle.train.Evaluation;
@@ -27,8 +26,7 @@ final class EvalCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "a .wtl file")
   Path file;
 
-  @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Mixin DataOptions data;
   @Mixin JsonOption json;
@@ -36,9 +34,7 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     json.check();
-    if (threads != null) {
-      Parallel.setThreads(Cli.positive("--threads", threads));
-    }
+    threads.apply();
     Model model = ModelSource.load(file);
     Split split = data.load();
     if (Shapes.size(model.inputShape()) != split.test().features()) {

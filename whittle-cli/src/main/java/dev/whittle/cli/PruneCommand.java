@@ -8,7 +8,6 @@ import dev.whittle.compress.prune.Pruner;
 import dev.whittle.compress.prune.PruningSchedule;
 import dev.whittle.data.Split;
 import dev.whittle.eval.Json;
-import dev.whittle.kernel.Parallel;
 import dev.whittle.nn.Model;
 import dev.whittle.train.Progress;
 import dev.whittle.train.TrainConfig;
@@ -81,8 +80,7 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "the pruned model")
   Path out;
 
-  @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Mixin DataOptions data;
   @Mixin TrainOptions train;
@@ -101,9 +99,7 @@ final class PruneCommand implements Callable<Integer> {
       throw new InputException("--finetune-epochs and --l1-epochs must be at least 0");
     }
     TrainConfig ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed));
-    if (threads != null) {
-      Parallel.setThreads(Cli.positive("--threads", threads));
-    }
+    threads.apply();
     Model model = ModelSource.load(file);
     Split split = data.load();
     Inputs.checkCompatible(model, file, split, data.name);

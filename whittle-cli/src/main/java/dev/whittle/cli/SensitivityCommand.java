@@ -5,7 +5,6 @@ import dev.whittle.compress.prune.Sensitivity;
 import dev.whittle.data.Dataset;
 import dev.whittle.data.Split;
 import dev.whittle.eval.PlanAccuracy;
-import dev.whittle.kernel.Parallel;
 import dev.whittle.nn.Model;
 import dev.whittle.plan.Plan;
 import java.nio.file.Path;
@@ -38,8 +37,7 @@ final class SensitivityCommand implements Callable<Integer> {
       description = "test samples to evaluate on (default: the whole test split)")
   Integer samples;
 
-  @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Mixin DataOptions data;
   @Mixin JsonOption json;
@@ -54,9 +52,7 @@ final class SensitivityCommand implements Callable<Integer> {
         throw new InputException("--sparsities must each be in [0, 1), got " + s);
       }
     }
-    if (threads != null) {
-      Parallel.setThreads(Cli.positive("--threads", threads));
-    }
+    threads.apply();
     Model model = ModelSource.load(file);
     Split split = data.load();
     Inputs.checkCompatible(model, file, split, data.name);

@@ -1,7 +1,6 @@
 package dev.whittle.cli;
 
 import dev.whittle.data.Split;
-import dev.whittle.kernel.Parallel;
 import dev.whittle.nn.Architectures;
 import dev.whittle.nn.Model;
 import dev.whittle.train.Progress;
@@ -45,8 +44,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "continue from the checkpoint of an interrupted run")
   boolean resume;
 
-  @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Mixin DataOptions data;
   @Mixin TrainOptions train;
@@ -59,9 +57,7 @@ final class TrainCommand implements Callable<Integer> {
     json.check();
     Path ckpt = checkpoint != null ? checkpoint : TrainingSession.checkpointFor(out);
     Outputs.checkModelOut(ckpt);
-    if (threads != null) {
-      Parallel.setThreads(Cli.positive("--threads", threads));
-    }
+    threads.apply();
     Split split = data.load();
     Model m = Architectures.build(model, split.train().sampleShape(), split.train().classes(), seed);
     String command = Outputs.command("train", spec.commandLine().getParseResult().originalArgs());
