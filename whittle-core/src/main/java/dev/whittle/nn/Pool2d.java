@@ -106,6 +106,24 @@ public final class Pool2d implements Layer {
       float[] out, int[] argmax) {
     int oh = (h - k) / stride + 1;
     int ow = (w - k) / stride + 1;
+    if (argmax == null && k == 2 && stride == 2) {
+      // Inference's common case: branch-free maxima, no index bookkeeping (the general loop's
+      // data-dependent branches cost more than the convolutions around it).
+      for (int p = from; p < to; p++) {
+        int ib = p * h * w;
+        int o = p * oh * ow;
+        for (int i = 0; i < oh; i++) {
+          int r0 = ib + 2 * i * w;
+          int r1 = r0 + w;
+          for (int j = 0; j < ow; j++, o++) {
+            int c = 2 * j;
+            out[o] = Math.max(Math.max(in[r0 + c], in[r0 + c + 1]),
+                Math.max(in[r1 + c], in[r1 + c + 1]));
+          }
+        }
+      }
+      return;
+    }
     for (int p = from; p < to; p++) {
       int ib = p * h * w;
       int o = p * oh * ow;
