@@ -7,7 +7,8 @@
 #            threads
 #   torch    bench/torch_infer.py (PyTorch eager, TorchScript, TorchScript optimized for
 #            inference)
-#   train    bench/train-epoch.sh lenet300 (Whittle and PyTorch seconds per epoch)
+#   train    bench/train-epoch.sh lenet300 (Whittle and PyTorch seconds per epoch), twice,
+#            alternating which goes first
 # and prints the Markdown tables (bench/report.py) with the ratios.
 #
 # Usage: bench/run-all.sh [--out DIR] [--rounds N] [--update-doc] [--no-build] [--quick] [PART...]
@@ -16,18 +17,18 @@
 #              everything measured last; it builds first unless --no-build; `report` alone only
 #              re-renders the tables
 #   --out      results folder (default whittle-bench/target/bench-results)
-#   --rounds   interleaved rounds for gemm (default 2), ort and torch (default 3)
+#   --rounds   interleaved rounds for gemm and train (default 2), ort and torch (default 3)
 #   --update-doc  also rewrite the tables in BENCHMARKS.md (between its run-all markers)
 #   --quick    a smoke test with tiny runs: checks that everything works, figures mean nothing
 #              (results go to whittle-bench/target/bench-quick unless --out is given)
 # About 10 minutes on 2 cores (more when it has to wait or re-measure). Python peers use
 # /usr/bin/python3 (Debian's python3-numpy, python3-torch; OpenBLAS: libopenblas0-openmp;
 # MNIST in ~/.cache/whittle/mnist, as `./whittle train` fetches it). The machine should be
-# otherwise idle: before
-# each unit (a GEMM round, one OrtCompare run, ...) this waits up to $QUIET_WAIT s (default 60)
+# otherwise idle: before each unit (a GEMM round, one OrtCompare run, ...) this waits up to $QUIET_WAIT s (default 60)
 # for other processes to quiet down, records how many cores they used during the unit (shown
 # under each table), and measures the unit again, up to $TRIES times in all (default 3), when
-# that was more than $NOISY_CORES (default 0.15).
+# that was more than $NOISY_CORES (default 0.15); past $BUDGET s (default 780) it neither waits
+# nor re-measures any more, and the targets table marks figures from noisy units.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -73,6 +74,7 @@ report_only=""
 [ "${parts[*]}" = report ] && report_only=1
 
 gemm_rounds=${rounds:-2}
+train_rounds=${rounds:-2}
 rounds=${rounds:-3}
 jmh_opts=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
 np_opts=()
@@ -81,6 +83,7 @@ torch_opts=(--rounds "$rounds")
 epochs=3
 if [ -n "$quick" ]; then
   gemm_rounds=1
+  train_rounds=1
   jmh_opts=(-f 1 -wi 1 -i 1 -w 200ms -r 200ms)
   np_opts=(--warmup 0.1 --iters 1 --iter-seconds 0.2)
   ort_opts=(--rounds 1 --calls 200 --seconds 0.3)
@@ -111,9 +114,13 @@ busy_now() { # percent of the machine busy over one second (nothing of ours runs
   awk -v a="$a" -v b="$b" -v n="$(nproc)" -v hz="$(getconf CLK_TCK)" 'BEGIN{split(a,x," ");
     split(b,y," "); printf "%d", 100*(y[1]-x[1])/hz/(y[4]-x[4])/n}'
 }
+# Past $BUDGET seconds since the start (default 780) the script stops waiting and re-measuring,
+# so a run on a busy machine still ends in about a quarter of an hour (noisy units flagged).
+over_budget() { [ "$SECONDS" -gt "${BUDGET:-780}" ]; }
 wait_quiet() {
   local waited=0 limit=${QUIET_WAIT:-60} b
   [ -n "$quick" ] && return 0
+  over_budget && return 0
   while b=$(busy_now); [ "$b" -gt 10 ] && [ "$waited" -lt "$limit" ]; do
     [ "$waited" -eq 0 ] && echo "run-all: the machine is ${b}% busy with other processes; waiting up to ${limit}s" >&2
     sleep 4
@@ -121,6 +128,12 @@ wait_quiet() {
   done
   [ "$b" -gt 10 ] && echo "run-all: still ${b}% busy; measuring anyway (see 'other processes' under the tables)" >&2
   return 0
+}
+# Drops a part's earlier load records (a re-run replaces them all).
+forget_part() {
+  [ -f "$out/load.jsonl" ] || return 0
+  grep -v "\"part\":\"$1\"" "$out/load.jsonl" > "$out/load.jsonl.tmp" || true
+  mv "$out/load.jsonl.tmp" "$out/load.jsonl"
 }
 # Records one measured unit in load.jsonl: how many cores other processes used meanwhile.
 record() { # NAME START END
@@ -146,7 +159,7 @@ run_unit() {
     "$@"
     e=$(probe)
     o=$(other_cores "$s" "$e")
-    if [ -z "$quick" ] && [ "$try" -lt "${TRIES:-3}" ] &&
+    if [ -z "$quick" ] && [ "$try" -lt "${TRIES:-3}" ] && ! over_budget &&
        awk -v o="$o" -v l="${NOISY_CORES:-0.15}" 'BEGIN{exit !(o > l)}'; then
       try=$((try + 1))
       echo "run-all: $name: other processes used $o cores meanwhile; measuring again (try $try of ${TRIES:-3})" >&2
@@ -246,6 +259,7 @@ gemm_round() { # ROUND: odd rounds run JMH first, even rounds numpy first
 if has gemm; then
   mkdir -p "$out/gemm"
   rm -f "$out"/gemm/round-*
+  forget_part gemm
   for r in $(seq 1 "$gemm_rounds"); do
     run_unit "gemm/round-$r" gemm_round "$r"
   done
@@ -261,6 +275,7 @@ run_kernels() {
 }
 if has kernels; then
   mkdir -p "$out/kernels"
+  forget_part kernels
   run_unit kernels run_kernels
 fi
 
@@ -274,6 +289,7 @@ run_ort() { # MODEL THREADS
 }
 if has ort; then
   mkdir -p "$out/ort"
+  forget_part ort
   for cfg in lenet300:1 lenet300:2 lenet5:1 lenet5:2; do
     run_unit "ort/${cfg/:/-t}" run_ort "${cfg%:*}" "${cfg#*:}"
   done
@@ -289,19 +305,25 @@ run_torch() { # MODEL
 if has torch; then
   mkdir -p "$out/torch"
   rm -f "$out/torch/infer.jsonl"
+  forget_part torch
   for m in lenet300 lenet5; do
     run_unit "torch/$m" run_torch "$m"
   done
 fi
 
 # --- train: seconds per epoch ----------------------------------------------------------------
-run_train() {
-  say "train: bench/train-epoch.sh lenet300 $epochs"
-  TRAIN_EPOCH_JSON="$out/train/lenet300.json" "$root/bench/train-epoch.sh" lenet300 "$epochs" >&2
+run_train() { # ROUND: odd rounds train Whittle first, even rounds PyTorch first
+  say "train round $1/$train_rounds: bench/train-epoch.sh lenet300 $epochs"
+  TRAIN_EPOCH_JSON="$out/train/lenet300-r$1.json" TRAIN_EPOCH_TORCH_FIRST=$((1 - $1 % 2)) \
+    "$root/bench/train-epoch.sh" lenet300 "$epochs" >&2
 }
 if has train; then
   mkdir -p "$out/train"
-  run_unit train run_train
+  rm -f "$out"/train/lenet300*.json
+  forget_part train
+  for r in $(seq 1 "$train_rounds"); do
+    run_unit "train/round-$r" run_train "$r"
+  done
 fi
 
 # --- report ----------------------------------------------------------------------------------

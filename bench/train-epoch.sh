@@ -4,25 +4,37 @@
 # Needs Debian's python3-torch (apt-get install python3-torch libopenblas0-openmp).
 # Both sides report the median epoch (Whittle's from its per-epoch progress lines, so the
 # first epoch's JIT warm-up does not count against it; its total / epochs is printed too).
-# With TRAIN_EPOCH_JSON=FILE set, the figures are also written there as one JSON object
-# (bench/run-all.sh uses that).
+# With TRAIN_EPOCH_JSON=FILE set, the figures are also written there as one JSON object, and
+# with TRAIN_EPOCH_TORCH_FIRST=1 PyTorch runs first (bench/run-all.sh uses both).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 model=${1:-lenet300}
 epochs=${2:-3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$root/whittle" train --model "$model" --data mnist --epochs "$epochs" --batch 64 --threads 2 \
-  --out "$tmp/m.wtl" --json "$tmp/m.json" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
-w=$(/usr/bin/python3 - "$tmp/m.json" "$tmp/err" "$epochs" <<'PY'
+run_whittle() {
+  "$root/whittle" train --model "$model" --data mnist --epochs "$epochs" --batch 64 --threads 2 \
+    --out "$tmp/m.wtl" --json "$tmp/m.json" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
+  w=$(/usr/bin/python3 - "$tmp/m.json" "$tmp/err" "$epochs" <<'PY'
 import json, re, statistics, sys
 m = json.load(open(sys.argv[1]))
 ep = [float(x) for x in re.findall(r"epoch \d+/\d+ .* ([0-9.]+)s\s*$", open(sys.argv[2]).read(), re.M)]
 total = m["train_seconds"] / int(sys.argv[3])
 print(statistics.median(ep) if ep else total, total, m["accuracy"])
 PY
-)
-t=$(OMP_NUM_THREADS=2 /usr/bin/python3 "$root/bench/torch_train.py" --model "$model" --epochs "$epochs" --batch 64 --threads 2)
+  )
+}
+run_torch() {
+  t=$(OMP_NUM_THREADS=2 /usr/bin/python3 "$root/bench/torch_train.py" --model "$model" --epochs "$epochs" --batch 64 --threads 2)
+}
+# TRAIN_EPOCH_TORCH_FIRST=1 runs PyTorch first (bench/run-all.sh alternates the order).
+if [ "${TRAIN_EPOCH_TORCH_FIRST:-0}" = 1 ]; then
+  run_torch
+  run_whittle
+else
+  run_whittle
+  run_torch
+fi
 /usr/bin/python3 - "$w" "$t" "$model" "$epochs" <<'PY'
 import json, os, sys
 ws, wtotal, wacc = map(float, sys.argv[1].split())
