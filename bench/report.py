@@ -162,6 +162,10 @@ class Results:
     def ort(self, model, threads):
         return load_json(os.path.join(self.root, "ort", f"{model}-t{threads}.json"))
 
+    def ort_rounds(self):
+        return next((self.ort(m, t)["rounds"] for m in ("lenet300", "lenet5") for t in (1, 2)
+                     if self.ort(m, t)), "?")
+
     def torch(self):
         rows = []
         for f in sorted(glob.glob(os.path.join(self.root, "torch", "*.jsonl"))):
@@ -180,10 +184,10 @@ class Results:
                f" threads. Whittle runs its compiled Plan; ONNX Runtime {ortv} its Java API in the"
                f" same JVM on the model exported by whittle-onnx (all graph optimizations, intra-op"
                f" threads = threads, inter-op 1, direct input and pinned output buffers), outputs"
-               f" checked equal within 1e-4; both by `OrtCompare`, rounds interleaved, medians of"
-               f" rounds. PyTorch {torchv} (Debian; OpenBLAS, oneDNN): `bench/torch_infer.py`,"
+               f" checked equal within 1e-4; both by `OrtCompare`, {self.ort_rounds()} rounds"
+               f" interleaved, medians. PyTorch {torchv} (Debian; OpenBLAS, oneDNN): `bench/torch_infer.py`,"
                f" same architectures and inputs, run right after in its own process, three modes"
-               f" taking turns. \"Whittle speed\": the peer's time / Whittle's (latency) or"
+               f" taking turns over {next((d['rounds'] for d in tr.values()), '?')} rounds. \"Whittle speed\": the peer's time / Whittle's (latency) or"
                f" Whittle's samples/s / the peer's; above 1x Whittle is faster. Against ONNX"
                f" Runtime it is the median of the per-round ratios in one process; against PyTorch"
                f" it compares medians from two processes run a minute apart."]
@@ -330,6 +334,8 @@ def main():
     a = p.parse_args()
     res = Results(a.results)
     blocks = res.blocks()
+    if res.machine.get("quick"):
+        print("**Smoke test (`bench/run-all.sh --quick`): tiny runs, the figures mean nothing.**\n")
     titles = {"machine": "Machine", "gemm": "GEMM", "kernels": "Other kernels",
               "inference": "Inference", "train": "Training", "targets": "Targets"}
     for name, text in blocks.items():

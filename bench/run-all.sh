@@ -17,7 +17,7 @@
 #              everything measured last; it builds first unless --no-build; `report` alone only
 #              re-renders the tables
 #   --out      results folder (default whittle-bench/target/bench-results)
-#   --rounds   interleaved rounds for gemm and train (default 2), ort and torch (default 3)
+#   --rounds   interleaved rounds for every part (defaults: gemm 2, train 2, torch 3, ort 5)
 #   --update-doc  also rewrite the tables in BENCHMARKS.md (between its run-all markers)
 #   --quick    a smoke test with tiny runs: checks that everything works, figures mean nothing
 #              (results go to whittle-bench/target/bench-quick unless --out is given)
@@ -75,11 +75,10 @@ report_only=""
 
 gemm_rounds=${rounds:-2}
 train_rounds=${rounds:-2}
-rounds=${rounds:-3}
 jmh_opts=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
 np_opts=()
-ort_opts=(--rounds "$rounds")
-torch_opts=(--rounds "$rounds")
+ort_opts=(--rounds "${rounds:-5}")
+torch_opts=(--rounds "${rounds:-3}")
 epochs=3
 if [ -n "$quick" ]; then
   gemm_rounds=1
@@ -183,7 +182,7 @@ fi
 
 # --- machine ---------------------------------------------------------------------------------
 [ -n "$report_only" ] || "$java" "${jopts[@]}" -cp "$jar" dev.whittle.bench.MachineInfo 2>/dev/null > "$out/java.json"
-[ -n "$report_only" ] || $py - "$out" "$invocation" <<'PY'
+[ -n "$report_only" ] || $py - "$out" "$invocation" "$quick" <<'PY'
 import json, os, platform, re, subprocess, sys, datetime
 out = sys.argv[1]
 cpu = open("/proc/cpuinfo").read()
@@ -227,7 +226,7 @@ m = {"nproc": os.cpu_count(), "cpu_model": model, "cpu_vector_flags": vec,
      "java": json.load(open(os.path.join(out, "java.json"))),
      "peers": f"numpy {ver('numpy')}, PyTorch {ver('torch')} (Debian), ONNX Runtime (Maven, Java API; version in the inference table)",
      "git": git, "started_utc": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
-     "command": ("bench/run-all.sh " + sys.argv[2]).strip()}
+     "command": ("bench/run-all.sh " + sys.argv[2]).strip(), "quick": bool(sys.argv[3])}
 path = os.path.join(out, "machine.json")
 try:
     runs = json.load(open(path)).get("runs", [])
