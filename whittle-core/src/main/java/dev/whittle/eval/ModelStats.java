@@ -22,6 +22,7 @@ public final class ModelStats {
       long nonzeros = 0;
       long bytes = 0;
       String encoding = "f32";
+      int bits = 32;
       for (Parameter p : node.layer().parameters()) {
         params += p.size();
         for (float v : p.value().data()) {
@@ -29,16 +30,22 @@ public final class ModelStats {
             nonzeros++;
           }
         }
-        bytes += ModelFile.storedBytes(p.latent().data());
-        if (p.name().equals("weight") && ModelFile.storedEncoding(p.latent().data()) == Encoding.SPARSE_F32) {
-          encoding = "sparse";
+        bytes += ModelFile.storedBytes(p);
+        if (p.name().equals("weight")) {
+          Encoding e = ModelFile.storedEncoding(p);
+          if (e == Encoding.SPARSE_F32) {
+            encoding = "sparse";
+          } else if (e == Encoding.QUANT) {
+            bits = dev.whittle.compress.quantize.Quantization.bits(p);
+            encoding = "int" + bits;
+          }
         }
       }
       long macs = node.layer().macs(g.inputShapes(i));
       if (params == 0 && macs == 0) {
         continue;
       }
-      out.add(new Metrics.LayerMetrics(node.name(), node.layer().kind(), params, nonzeros, 32,
+      out.add(new Metrics.LayerMetrics(node.name(), node.layer().kind(), params, nonzeros, bits,
           encoding, bytes, macs));
     }
     return out;

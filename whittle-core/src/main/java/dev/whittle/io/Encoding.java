@@ -21,9 +21,14 @@ public enum Encoding {
    * positions after the previous one (the first at position gap); a gap longer than 255 is
    * bridged by a filler entry whose value is zero. See {@link SparseCodec}.
    */
-  SPARSE_F32(3, -1);
+  SPARSE_F32(3, -1),
+  /**
+   * Quantized weights: integer codes packed at 1 to 8 bits, with a scale (and a zero point or an
+   * offset) per output channel. See {@link QuantCodec}.
+   */
+  QUANT(4, -1);
 
-  // Tags 4 and up are reserved for later encodings; add constants, never renumber.
+  // Tags 5 and up are reserved for later encodings; add constants, never renumber.
 
   private final int tag;
   private final int bytesPerElement;

@@ -8,6 +8,7 @@ import dev.whittle.nn.Layer;
 import dev.whittle.nn.Layers;
 import dev.whittle.nn.Model;
 import dev.whittle.nn.Parameter;
+import dev.whittle.nn.QuantizedWeights;
 import dev.whittle.tensor.Shapes;
 import dev.whittle.tensor.Tensor;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public final class ModelFile {
           attrs(node.layer().config())));
       for (Parameter p : node.layer().parameters()) {
         String name = node.name() + "." + p.name();
-        tensors.add(compact(name, p.latent()));
+        tensors.add(compact(name, p));
         for (Constraint c : p.constraints()) {
           List<TensorRecord> owned = new ArrayList<>();
           c.tensors().forEach((k, t) -> owned.add(f32(k, t)));
@@ -99,8 +100,12 @@ public final class ModelFile {
     Model model = new Model(graph);
     model.provenance().putAll(w.provenance());
     Map<String, TensorRecord> byName = new LinkedHashMap<>();
+    Map<String, TensorRecord> quantized = new LinkedHashMap<>();
     for (TensorRecord t : w.tensors()) {
       byName.put(t.name(), t);
+      if (t.encoding() == Encoding.QUANT) {
+        quantized.put(t.name(), t);
+      }
     }
     graph.parameters().forEach((name, p) -> load(file, byName, name, p.latent()));
     graph.buffers().forEach((name, t) -> load(file, byName, name, t));
@@ -121,6 +126,20 @@ public final class ModelFile {
             + "' has a constraint of unknown kind '" + c.kind() + "' (written by a newer Whittle?)");
       }
       Map<String, Tensor> owned = new LinkedHashMap<>();
+      TensorRecord weights = quantized.get(c.parameter());
+      if (weights != null) {
+        // A quantized weight's encoding holds its per-channel numbers; its constraint reads them.
+        QuantCodec.Header h = QuantCodec.header(weights.payload(), weights.elements(),
+            file + ": tensor '" + weights.name() + "'");
+        int[] shape = {h.scale().length};
+        float[] zp = new float[shape[0]];
+        for (int i = 0; i < zp.length; i++) {
+          zp[i] = h.zeroPoint()[i];
+        }
+        owned.put("scale", new Tensor(shape, h.scale()));
+        owned.put("zero_point", new Tensor(shape, zp));
+        owned.put("offset", new Tensor(shape, h.offset()));
+      }
       for (TensorRecord t : c.tensors()) {
         owned.put(t.name(), tensor(file, t));
       }
@@ -158,27 +177,56 @@ public final class ModelFile {
       case F32 -> new Tensor(t.shape(), t.toFloats());
       case SPARSE_F32 -> new Tensor(t.shape(),
           SparseCodec.decode(t.payload(), t.elements(), file + ": tensor '" + t.name() + "'"));
+      case QUANT -> new Tensor(t.shape(),
+          QuantCodec.decode(t.payload(), t.elements(), file + ": tensor '" + t.name() + "'"));
       default -> throw new InputException(file + ": tensor '" + t.name() + "' has encoding "
           + t.encoding() + ", which a float parameter cannot have");
     };
   }
 
-  /** A parameter in whichever encoding is smaller: dense, or sparse once enough are zero. */
-  private static TensorRecord compact(String name, Tensor t) {
-    if (storedEncoding(t.data()) == Encoding.SPARSE_F32) {
+  /**
+   * A parameter in its stored encoding: packed codes when quantized, else dense or sparse,
+   * whichever is smaller.
+   */
+  private static TensorRecord compact(String name, Parameter p) {
+    Tensor t = p.latent();
+    QuantizedWeights q = quantized(p);
+    if (q != null) {
+      return new TensorRecord(name, Encoding.QUANT, t.shape(), QuantCodec.encode(q, p.value().data()));
+    }
+    if (storedEncoding(p) == Encoding.SPARSE_F32) {
       return new TensorRecord(name, Encoding.SPARSE_F32, t.shape(), SparseCodec.encode(t.data()));
     }
     return f32(name, t);
   }
 
-  /** The encoding a parameter with these values is saved in. */
-  public static Encoding storedEncoding(float[] v) {
+  private static QuantizedWeights quantized(Parameter p) {
+    QuantizedWeights q = null;
+    for (Constraint c : p.constraints()) {
+      if (c instanceof QuantizedWeights w) {
+        q = w;
+      }
+    }
+    return q;
+  }
+
+  /** The encoding a parameter is saved in. */
+  public static Encoding storedEncoding(Parameter p) {
+    if (quantized(p) != null) {
+      return Encoding.QUANT;
+    }
+    float[] v = p.latent().data();
     return SparseCodec.bytes(v) < 4L * v.length ? Encoding.SPARSE_F32 : Encoding.F32;
   }
 
-  /** The payload bytes a parameter with these values takes in the file. */
-  public static long storedBytes(float[] v) {
-    return storedEncoding(v) == Encoding.SPARSE_F32 ? SparseCodec.bytes(v) : 4L * v.length;
+  /** The payload bytes a parameter takes in the file. */
+  public static long storedBytes(Parameter p) {
+    float[] v = p.latent().data();
+    return switch (storedEncoding(p)) {
+      case QUANT -> QuantCodec.bytes(quantized(p), v.length);
+      case SPARSE_F32 -> SparseCodec.bytes(v);
+      default -> 4L * v.length;
+    };
   }
 
   private static TensorRecord f32(String name, Tensor t) {

@@ -22,6 +22,11 @@ public final class Conv2d implements Layer {
   private Tensor input;
   private Tensor output;
   private Tensor gradIn;
+  private InputQuantizer inputQuant; // quantizes the input, or null
+  private Tensor rawInput; // the unquantized input, for the straight-through estimator
+  private float[] codes;
+  private float[] rowScale;
+  private Tensor dequant;
 
   public Conv2d(int ic, int oc, int kh, int kw, int stride, int pad, boolean hasBias) {
     if (ic <= 0 || oc <= 0 || kh <= 0 || kw <= 0 || stride <= 0 || pad < 0) {
@@ -71,6 +76,16 @@ public final class Conv2d implements Layer {
     return bias;
   }
 
+  /** The quantizer of this layer's input, or null when the input stays float. */
+  public InputQuantizer inputQuantizer() {
+    return inputQuant;
+  }
+
+  /** Quantizes this layer's input from now on; null goes back to float. */
+  public void setInputQuantizer(InputQuantizer q) {
+    this.inputQuant = q;
+  }
+
   @Override
   public String kind() {
     return "conv2d";
@@ -102,9 +117,40 @@ public final class Conv2d implements Layer {
     int oh = (h + 2 * pad - kh) / stride + 1;
     int ow = (w + 2 * pad - kw) / stride + 1;
     output = Tensor.reuse(output, n, oc, oh, ow);
+    rawInput = null;
+    if (inputQuant != null) {
+      if (!inputQuant.active()) {
+        inputQuant.observe(x.data(), x.size());
+      } else {
+        forwardQuantized(x, n, h, w, oh * ow, ctx);
+        return output;
+      }
+    }
     Conv2dKernels.forward(x.data(), n, ic, h, w, weight.value().data(), oc, kh, kw, stride, stride,
         pad, pad, bias == null ? null : bias.value().data(), output.data());
     return output;
+  }
+
+  private void forwardQuantized(Tensor x, int n, int h, int w, int spatial, Context ctx) {
+    int rowLen = ic * h * w;
+    if (codes == null || codes.length != n * rowLen) {
+      codes = new float[n * rowLen];
+      rowScale = new float[n];
+    }
+    inputQuant.quantize(x.data(), n, rowLen, codes, rowScale, ctx.training());
+    rawInput = x;
+    dequant = QuantizedCompute.dequantized(dequant, x.shape(), codes, n, rowLen, rowScale);
+    input = dequant;
+    QuantizedWeights qw = QuantizedCompute.weights(weight);
+    float[] b = bias == null ? null : bias.value().data();
+    float[] y = output.data();
+    if (qw != null && qw.exact()) {
+      QuantizedCompute.conv(this, codes, n, h, w, QuantizedCompute.integers(qw, weight.value().data()), y);
+      QuantizedCompute.rescale(y, n, oc, spatial, rowScale, qw.scale(), b);
+    } else {
+      Conv2dKernels.forward(dequant.data(), n, ic, h, w, weight.value().data(), oc, kh, kw, stride,
+          stride, pad, pad, b, y);
+    }
   }
 
   @Override
@@ -160,6 +206,12 @@ public final class Conv2d implements Layer {
     c.put("stride", (long) stride);
     c.put("pad", (long) pad);
     c.put("bias", bias != null ? 1L : 0L);
+    InputQuantizers.putConfig(c, inputQuant);
     return c;
+  }
+
+  @Override
+  public Map<String, Tensor> buffers() {
+    return InputQuantizers.buffers(inputQuant);
   }
 }

@@ -22,6 +22,11 @@ public final class Dense implements Layer {
   private Tensor input; // (n, in), kept for backward
   private Tensor output;
   private Tensor gradIn;
+  private InputQuantizer inputQuant; // quantizes the input, or null
+  private Tensor rawInput; // the unquantized input, for the straight-through estimator
+  private float[] codes;
+  private float[] rowScale;
+  private Tensor dequant;
 
   public Dense(int in, int out, boolean hasBias) {
     if (in <= 0 || out <= 0) {
@@ -49,6 +54,16 @@ public final class Dense implements Layer {
     return bias;
   }
 
+  /** The quantizer of this layer's input, or null when the input stays float. */
+  public InputQuantizer inputQuantizer() {
+    return inputQuant;
+  }
+
+  /** Quantizes this layer's input from now on; null goes back to float. */
+  public void setInputQuantizer(InputQuantizer q) {
+    this.inputQuant = q;
+  }
+
   @Override
   public String kind() {
     return "dense";
@@ -70,13 +85,45 @@ public final class Dense implements Layer {
     Tensor x = inputs[0];
     int n = x.dim(0);
     input = x;
+    rawInput = null;
     output = Tensor.reuse(output, n, out);
     float[] y = output.data();
+    if (inputQuant != null) {
+      if (!inputQuant.active()) {
+        inputQuant.observe(x.data(), n * in);
+      } else {
+        forwardQuantized(x, n, y, ctx);
+        return output;
+      }
+    }
     Gemm.sgemm(false, true, n, out, in, x.data(), 0, in, weight.value().data(), 0, in, 0f, y, 0, out);
     if (bias != null) {
       VectorOps.addBiasRows(y, n, out, bias.value().data());
     }
     return output;
+  }
+
+  private void forwardQuantized(Tensor x, int n, float[] y, Context ctx) {
+    if (codes == null || codes.length != n * in) {
+      codes = new float[n * in];
+      rowScale = new float[n];
+    }
+    inputQuant.quantize(x.data(), n, in, codes, rowScale, ctx.training());
+    rawInput = x;
+    dequant = QuantizedCompute.dequantized(dequant, new int[] {n, in}, codes, n, in, rowScale);
+    input = dequant;
+    QuantizedWeights qw = QuantizedCompute.weights(weight);
+    float[] b = bias == null ? null : bias.value().data();
+    if (qw != null && qw.exact()) {
+      QuantizedCompute.dense(codes, n, in, QuantizedCompute.integers(qw, weight.value().data()), out, y);
+      QuantizedCompute.rescale(y, n, out, 1, rowScale, qw.scale(), b);
+    } else {
+      Gemm.sgemm(false, true, n, out, in, input.data(), 0, in, weight.value().data(), 0, in, 0f, y,
+          0, out);
+      if (b != null) {
+        VectorOps.addBiasRows(y, n, out, b);
+      }
+    }
   }
 
   @Override
@@ -96,9 +143,12 @@ public final class Dense implements Layer {
     if (!needInputGrad) {
       return new Tensor[] {null};
     }
-    gradIn = Tensor.reuse(gradIn, input.shape());
+    gradIn = Tensor.reuse(gradIn, (rawInput != null ? rawInput : input).shape());
     // dx (n, in) = g (n, out) x W (out, in)
     Gemm.sgemm(false, false, n, in, out, g, 0, out, weight.value().data(), 0, in, 0f, gradIn.data(), 0, in);
+    if (rawInput != null) {
+      inputQuant.gradient(rawInput.data(), n, in, gradIn.data());
+    }
     return new Tensor[] {gradIn};
   }
 
@@ -123,6 +173,12 @@ public final class Dense implements Layer {
     c.put("in", (long) in);
     c.put("out", (long) out);
     c.put("bias", bias != null ? 1L : 0L);
+    InputQuantizers.putConfig(c, inputQuant);
     return c;
+  }
+
+  @Override
+  public Map<String, Tensor> buffers() {
+    return InputQuantizers.buffers(inputQuant);
   }
 }

@@ -9,11 +9,17 @@ public final class Layers {
 
   public static Layer create(String kind, Map<String, Object> c) {
     return switch (kind) {
-      case "dense" -> new Dense(i(c, "in"), i(c, "out"), i(c, "bias") != 0);
+      case "dense" -> {
+        Dense d = new Dense(i(c, "in"), i(c, "out"), i(c, "bias") != 0);
+        d.setInputQuantizer(InputQuantizers.create(c));
+        yield d;
+      }
       case "conv2d" -> {
         long[] k = longs(c, "kernel");
-        yield new Conv2d(i(c, "in_channels"), i(c, "out_channels"), (int) k[0], (int) k[1],
+        Conv2d conv = new Conv2d(i(c, "in_channels"), i(c, "out_channels"), (int) k[0], (int) k[1],
             i(c, "stride"), i(c, "pad"), i(c, "bias") != 0);
+        conv.setInputQuantizer(InputQuantizers.create(c));
+        yield conv;
       }
       case "maxpool2d" -> new Pool2d(Pool2d.Mode.MAX, i(c, "kernel"), i(c, "stride"));
       case "avgpool2d" -> new Pool2d(Pool2d.Mode.AVG, i(c, "kernel"), i(c, "stride"));

@@ -2,6 +2,10 @@ package dev.whittle.plan;
 
 import dev.whittle.InputException;
 import dev.whittle.nn.Activation;
+import dev.whittle.nn.Constraint;
+import dev.whittle.nn.InputQuantizer;
+import dev.whittle.nn.Parameter;
+import dev.whittle.nn.QuantizedWeights;
 import dev.whittle.nn.BatchNorm;
 import dev.whittle.nn.Conv2d;
 import dev.whittle.nn.Dense;
@@ -71,6 +75,16 @@ final class PlanCompiler {
       int[] inShape = graph.inputShapes(i)[0];
       int size = (int) Shapes.size(graph.outputShape(i));
       switch (layer) {
+        case Dense d when integer(d.inputQuantizer(), d.weight()) ->
+            i = integerWeighted(i, in, d.weight(), d.bias(), d.out(), d.inputQuantizer(),
+                (iw, sc, b, e, codes) -> new QuantDenseOp(d.in(), d.out(), iw, sc, b, e, codes));
+        case Conv2d c when integer(c.inputQuantizer(), c.weight())
+            && !(c.inputQuantizer() instanceof dev.whittle.compress.quantize.SignInput) -> {
+          int[] outShape = graph.outputShape(i);
+          i = integerWeighted(i, in, c.weight(), c.bias(), c.outChannels(), c.inputQuantizer(),
+              (iw, sc, b, e, codes) -> new QuantConvOp(inShape, outShape, c.kernelH(), c.kernelW(),
+                  c.stride(), c.pad(), iw, sc, b, e, codes));
+        }
         case Dense d -> i = weighted(i, in, d.weight().value().data().clone(), bias(d.bias(), d.out()),
             d.out(), 1, (w, b, e, last) -> dense(d.in(), d.out(), w, b, e));
         case Conv2d c -> {
@@ -101,6 +115,65 @@ final class PlanCompiler {
             + layer.kind());
       }
     }
+  }
+
+  /** Builds an integer op from its integer weights, scales and bias. */
+  @FunctionalInterface
+  private interface IntegerFactory {
+    Op make(IntWeights w, float[] scale, float[] bias, Epilogue e, InputCodes codes);
+  }
+
+  /** Whether a layer runs on integers: a compilable input quantizer and integer weights. */
+  private static boolean integer(InputQuantizer q, Parameter weight) {
+    QuantizedWeights w = quantized(weight);
+    return InputCodes.supported(q) && w != null && w.exact();
+  }
+
+  private static QuantizedWeights quantized(Parameter p) {
+    QuantizedWeights q = null;
+    for (Constraint c : p.constraints()) {
+      if (c instanceof QuantizedWeights w) {
+        q = w;
+      }
+    }
+    return q;
+  }
+
+  /**
+   * An integer Dense or Conv at node i. A following BatchNorm is not folded (it would change the
+   * integers); a following activation is fused.
+   */
+  private int integerWeighted(int i, int[] in, Parameter weight, Parameter bias, int outs,
+      InputQuantizer q, IntegerFactory f) {
+    QuantizedWeights qw = quantized(weight);
+    float[] v = weight.value().data();
+    int per = v.length / outs;
+    int[] codes = new int[v.length];
+    int[] zp = new int[outs];
+    boolean sign = qw.form() == QuantizedWeights.Form.SIGN;
+    for (int c = 0; c < outs; c++) {
+      zp[c] = sign ? 0 : qw.zeroPoint()[c];
+      for (int p = c * per; p < (c + 1) * per; p++) {
+        codes[p] = sign ? qw.integer(v[p], c) : qw.code(v[p], c);
+      }
+    }
+    IntWeights iw = new IntWeights(codes, zp, outs, per, qw.bits());
+    int last = i;
+    Epilogue e = null;
+    int j = soleReader(i);
+    if (j >= 0) {
+      e = epilogue(nodes.get(j).layer());
+      if (e != null) {
+        last = j;
+      }
+    }
+    int size = (int) Shapes.size(graph.outputShape(last));
+    add(nodes.get(i).name(), f.make(iw, qw.scale(), bias(bias, outs), e, new InputCodes(q)), in,
+        size);
+    for (int k = i; k <= last; k++) {
+      slot.put(nodes.get(k).name(), steps.size() - 1);
+    }
+    return last;
   }
 
   /** Builds a weighted op from its folded weights. */
