@@ -18,27 +18,42 @@ final class Const implements Value {
   final int dtype;
   final float[] f;
   final long[] l;
+  /** Null, or how a DequantizeLinear made these floats from integer codes. */
+  final Dequantized dequantized;
 
-  private Const(int[] dims, int dtype, float[] f, long[] l) {
+  /**
+   * The quantization parameters of a folded DequantizeLinear: {@code value = (q - zp) * scale},
+   * per tensor ({@code axis} -1, one scale) or along {@code axis}; {@code codeType} is the ONNX
+   * type of q (INT8, UINT8, ...).
+   */
+  record Dequantized(float[] scale, long[] zeroPoint, int axis, int codeType) {}
+
+  private Const(int[] dims, int dtype, float[] f, long[] l, Dequantized dequantized) {
     this.dims = dims.clone();
     this.dtype = dtype;
     this.f = f;
     this.l = l;
+    this.dequantized = dequantized;
+  }
+
+  /** The same float values, remembered as dequantized with {@code d}. */
+  Const withDequantized(Dequantized d) {
+    return new Const(dims, dtype, f, l, d);
   }
 
   static Const floats(int[] dims, float[] data) {
     check(dims, data.length);
-    return new Const(dims, DataTypes.FLOAT, data, null);
+    return new Const(dims, DataTypes.FLOAT, data, null, null);
   }
 
   static Const floats(int[] dims, int dtype, float[] data) {
     check(dims, data.length);
-    return new Const(dims, dtype, data, null);
+    return new Const(dims, dtype, data, null, null);
   }
 
   static Const longs(int[] dims, int dtype, long[] data) {
     check(dims, data.length);
-    return new Const(dims, dtype, null, data);
+    return new Const(dims, dtype, null, data, null);
   }
 
   static Const longs(int[] dims, long[] data) {

@@ -22,14 +22,25 @@ final class Dyn implements Value {
    * else reads that output: a constant affine op can then fold into its weights. Else null.
    */
   final LNode linear;
+  /**
+   * Null, or the quantizer of a QDQ pair (or Whittle's sign and dynamic quantizers) that this
+   * value passed through, for the Dense or Conv2d that reads it ({@link ActivationQuant}).
+   */
+  final ActivationQuant.Pending quant;
 
   Dyn(String src, int[] shape, int[] perm, float[] scale, float[] shift, LNode linear) {
+    this(src, shape, perm, scale, shift, linear, null);
+  }
+
+  Dyn(String src, int[] shape, int[] perm, float[] scale, float[] shift, LNode linear,
+      ActivationQuant.Pending quant) {
     this.src = src;
     this.shape = shape.clone();
     this.perm = perm;
     this.scale = scale;
     this.shift = shift;
     this.linear = linear;
+    this.quant = quant;
   }
 
   static Dyn of(LNode n) {

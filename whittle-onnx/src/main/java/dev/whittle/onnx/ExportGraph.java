@@ -2,6 +2,7 @@ package dev.whittle.onnx;
 
 import com.google.protobuf.ByteString;
 import dev.whittle.onnx.proto.Onnx.AttributeProto;
+import dev.whittle.onnx.proto.Onnx.FunctionProto;
 import dev.whittle.onnx.proto.Onnx.GraphProto;
 import dev.whittle.onnx.proto.Onnx.NodeProto;
 import dev.whittle.onnx.proto.Onnx.TensorProto;
@@ -9,17 +10,27 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The ONNX graph an export is writing: it hands out unique value names and adds initializers and
  * nodes. {@link OnnxExporter.LayerWriter}s and {@link WeightForm}s write through it, so a new
  * layer kind or a new weight encoding (QDQ, codebook) is a new writer, not a change here.
+ *
+ * <p>Composite operations without an ONNX operator (Whittle's per-sample dynamic quantization)
+ * are model-local functions of the domain {@value #DOMAIN}, defined once by {@link #call}.
  */
 public final class ExportGraph {
+  /** The domain of Whittle's model-local functions. */
+  public static final String DOMAIN = "dev.whittle";
+
   private final GraphProto.Builder graph;
   private final Set<String> names = new HashSet<>();
+  private final Map<String, FunctionProto> functions = new LinkedHashMap<>();
 
   ExportGraph(GraphProto.Builder graph) {
     this.graph = graph;
@@ -48,6 +59,11 @@ public final class ExportGraph {
     return raw(name, DataTypes.FLOAT, dims, b.array());
   }
 
+  /** Adds a float32 scalar initializer (shape ()); returns its value name. */
+  public String scalar(String name, float v) {
+    return floats(name, new int[0], new float[] {v});
+  }
+
   /** Adds an int64 initializer (shapes, indices); returns its value name. */
   public String longs(String name, int[] dims, long[] data) {
     ByteBuffer b = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
@@ -73,12 +89,35 @@ public final class ExportGraph {
   /** Adds a node of the default ONNX domain. */
   public void node(String opType, String name, List<String> inputs, List<String> outputs,
       AttributeProto... attributes) {
+    graph.addNode(nodeProto("", opType, name, inputs, outputs, attributes));
+  }
+
+  /**
+   * Adds a node calling the model-local function {@code name} of {@link #DOMAIN}, defining the
+   * function with {@code body} the first time it is called.
+   */
+  public void call(String function, Supplier<FunctionProto> body, String name,
+      List<String> inputs, List<String> outputs) {
+    functions.computeIfAbsent(function, k -> body.get());
+    graph.addNode(nodeProto(DOMAIN, function, name, inputs, outputs));
+  }
+
+  /** The functions that {@link #call} defined, in the order first called. */
+  List<FunctionProto> functions() {
+    return List.copyOf(functions.values());
+  }
+
+  static NodeProto nodeProto(String domain, String opType, String name, List<String> inputs,
+      List<String> outputs, AttributeProto... attributes) {
     NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(name)
         .addAllInput(inputs).addAllOutput(outputs);
+    if (!domain.isEmpty()) {
+      n.setDomain(domain);
+    }
     for (AttributeProto a : attributes) {
       n.addAttribute(a);
     }
-    graph.addNode(n);
+    return n.build();
   }
 
   public static AttributeProto attr(String name, long value) {

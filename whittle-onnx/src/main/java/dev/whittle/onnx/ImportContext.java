@@ -126,6 +126,10 @@ final class ImportContext {
     if (v == null) {
       throw fail("input " + i + " is missing");
     }
+    if (v instanceof ActivationQuant.Partial p) {
+      throw fail("reads '" + cur.getInput(i) + "', the " + p.op() + " of an activation, which"
+          + " only a " + p.next() + " may read");
+    }
     if (!(v instanceof Dyn d)) {
       throw fail("expects an activation as input " + i + ", got the constant '"
           + cur.getInput(i) + "'");
@@ -183,7 +187,7 @@ final class ImportContext {
   /** Identity: the same activation; it stays foldable when nothing else reads it. */
   Dyn alias(Dyn x) {
     if (x.linear != null && usesOfInput(0) != 1) {
-      return new Dyn(x.src, x.shape, x.perm, x.scale, x.shift, null);
+      return new Dyn(x.src, x.shape, x.perm, x.scale, x.shift, null, x.quant);
     }
     return x;
   }

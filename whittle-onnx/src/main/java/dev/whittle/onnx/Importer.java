@@ -6,6 +6,7 @@ import dev.whittle.nn.Model;
 import dev.whittle.nn.Pool2d;
 import dev.whittle.onnx.proto.Onnx.ModelProto;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * One import: walks the ONNX graph in topological order, evaluates what is constant, folds
@@ -24,6 +25,10 @@ final class Importer {
   private final PoolLayers pools;
   private final ElementwiseOps elementwise;
   private final ViewOps views;
+  private final ActivationQuant quant;
+
+  private static final Set<String> KEEP_QUANTIZATION = Set.of("Gemm", "MatMul", "Conv",
+      "Identity", "Cast", "Flatten", "Reshape", "Squeeze", "Unsqueeze");
 
   Importer(ModelProto model, String file, Path folder, OnnxImporter.Options options) {
     this.ctx = new ImportContext(model, file, folder, options);
@@ -32,6 +37,7 @@ final class Importer {
     this.pools = new PoolLayers(ctx);
     this.elementwise = new ElementwiseOps(ctx);
     this.views = new ViewOps(ctx);
+    this.quant = new ActivationQuant(ctx);
   }
 
   Model run() {
@@ -54,10 +60,15 @@ final class Importer {
 
   private void node() {
     String domain = ctx.cur.getDomain();
-    if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
-      throw unsupported(domain + ":" + ctx.cur.getOpType());
-    }
     String op = ctx.cur.getOpType();
+    checkPartials(domain.equals(ExportGraph.DOMAIN) ? "" : op);
+    if (domain.equals(ExportGraph.DOMAIN)) {
+      quant.function();
+      return;
+    }
+    if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
+      throw unsupported(domain + ":" + op);
+    }
     if (!OnnxImporter.SUPPORTED_OPS.contains(op)) {
       throw unsupported(op);
     }
@@ -65,6 +76,7 @@ final class Importer {
       ctx.out(0, constants.fold(op));
       return;
     }
+    noteDroppedQuantization(op);
     switch (op) {
       case "Identity" -> ctx.out(0, ctx.alias(ctx.dynIn(0)));
       case "Dropout" -> views.dropout();
@@ -97,8 +109,11 @@ final class Importer {
       case "Sum" -> elementwise.sum();
       case "Shape" -> views.shapeOf();
       case "Pad" -> views.pad();
-      case "QuantizeLinear", "DequantizeLinear" -> throw ctx.fail(op + " on an activation"
-          + " (activation quantization) is not supported; Whittle imports quantized weights only");
+      case "Clip" -> quant.clip();
+      case "QuantizeLinear" -> quant.quantize();
+      case "DequantizeLinear" -> quant.dequantize();
+      case "GreaterOrEqual" -> quant.greaterOrEqual();
+      case "Where" -> quant.where();
       default -> throw ctx.fail(op + " of an activation is not supported; Whittle evaluates " + op
           + " only on constants (such as shape computations)");
     }
@@ -113,11 +128,39 @@ final class Importer {
     boolean any = false;
     for (int i = 0; i < ctx.cur.getInputCount(); i++) {
       Value v = ctx.in(i);
-      if (v instanceof Dyn) {
+      if (v != null && !(v instanceof Const)) {
         return false;
       }
       any |= v != null;
     }
     return any || ctx.cur.getOpType().equals("Constant");
+  }
+
+  /** A value in the middle of a quantizer pattern may be read only by the pattern's next op. */
+  private void checkPartials(String op) {
+    for (int i = 0; i < ctx.cur.getInputCount(); i++) {
+      if (ctx.in(i) instanceof ActivationQuant.Partial p && !p.next().equals(op)) {
+        throw ctx.fail("reads '" + ctx.cur.getInput(i) + "', the " + p.op() + " of an activation;"
+            + " Whittle reads that only as the input of a " + p.next() + " (a quantizer of the"
+            + " input of a Dense or Conv2d layer)");
+      }
+    }
+  }
+
+  /**
+   * Quantization of an activation survives only into a Gemm, MatMul or Conv, through aliases and
+   * views of each sample (Flatten, Reshape, Squeeze, Unsqueeze).
+   */
+  private void noteDroppedQuantization(String op) {
+    if (KEEP_QUANTIZATION.contains(op)) {
+      return;
+    }
+    for (int i = 0; i < ctx.cur.getInputCount(); i++) {
+      if (ctx.in(i) instanceof Dyn d && d.quant != null) {
+        ctx.notes.add("the " + d.quant.what() + " quantization of '" + ctx.cur.getInput(i)
+            + "' is dropped before " + ctx.nodeText() + ": Whittle quantizes only the inputs of"
+            + " Dense and Conv2d layers");
+      }
+    }
   }
 }

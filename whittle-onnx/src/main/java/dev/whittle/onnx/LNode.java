@@ -35,6 +35,8 @@ final class LNode {
   int k;
   int stride;
   int pad;
+  ActivationQuant.Pending inputQuant; // or null
+  WeightQuant weightQuant; // how DequantizeLinear made w, or null
   // POOL
   Pool2d.Mode mode;
   // BATCHNORM
@@ -92,6 +94,8 @@ final class LNode {
         if (b != null) {
           set(d.bias().latent(), b);
         }
+        WeightQuant.attach(weightQuant, d.weight());
+        d.setInputQuantizer(inputQuant == null ? null : inputQuant.make().get());
         yield d;
       }
       case CONV -> {
@@ -100,6 +104,8 @@ final class LNode {
         if (b != null) {
           set(c.bias().latent(), b);
         }
+        WeightQuant.attach(weightQuant, c.weight());
+        c.setInputQuantizer(inputQuant == null ? null : inputQuant.make().get());
         yield c;
       }
       case POOL -> new Pool2d(mode, k, stride);

@@ -31,7 +31,14 @@ final class ModelAssembler {
       throw new InputException(ctx.file + ": the graph output '" + outName
           + "' is a constant; it does not depend on the input");
     }
+    if (v instanceof ActivationQuant.Partial p) {
+      throw new InputException(ctx.file + ": the graph output '" + outName + "' is the "
+          + p.op() + " of an activation; Whittle's models output float32 values");
+    }
     Dyn d = (Dyn) v;
+    if (d.quant != null) {
+      ctx.notes.add("the " + d.quant.what() + " quantization of the output is dropped");
+    }
     if (d.src.equals(Graph.INPUT)) {
       throw new InputException(ctx.file + ": the graph output '" + outName
           + "' is the input itself; the model has no layer");

@@ -38,9 +38,17 @@ import java.util.Map;
  * Softmax, Flatten Flatten, Add Add (Sum for more than two inputs); Dropout is left out.
  *
  * <p>Each layer kind has a {@link LayerWriter} and each parameter goes through a {@link
- * WeightForm}; both can be replaced, which is how quantized (QDQ) and shared-weight (Gather)
- * exports plug in. The default form writes the float32 value the forward pass sees, so pruned
+ * WeightForm}; both can be replaced, which is how other encodings (shared weights joined by
+ * Gather) plug in. Unquantized weights are the float32 values the forward pass sees, so pruned
  * weights are dense initializers with their zeros.
+ *
+ * <p>Quantized models come out in QDQ form with no setting: weights with exact integer codes
+ * become int8 initializers with a DequantizeLinear ({@link WeightForm#QDQ}), and a Dense or
+ * Conv2d whose input is quantized gets the matching QuantizeLinear and DequantizeLinear (or, for
+ * dynamic and binary inputs, their element-wise equivalents) in front of its Gemm or Conv ({@link
+ * QdqInputs}). The ONNX operators then compute Whittle's integer codes; the outputs differ from
+ * the compiled plan's by float rounding (see {@link QdqInputs} for what that does at code
+ * boundaries, and for ONNX Runtime's integer fusions).
  */
 public final class OnnxExporter {
   public static final int OPSET = 17;
@@ -80,7 +88,7 @@ public final class OnnxExporter {
     this.weights = weights;
   }
 
-  /** Float export of every built-in layer kind. */
+  /** Export of every built-in layer kind, quantized layers in QDQ form. */
   public static OnnxExporter standard() {
     Map<String, LayerWriter> w = new LinkedHashMap<>();
     w.put("dense", OnnxExporter::dense);
@@ -96,7 +104,7 @@ public final class OnnxExporter {
         attr("axis", 1L)));
     w.put("add", c -> c.graph().node(c.inputs().size() == 2 ? "Add" : "Sum", c.name(),
         c.inputs(), List.of(c.output())));
-    return new OnnxExporter(w, WeightForm.DENSE_F32);
+    return new OnnxExporter(w, WeightForm.QDQ);
   }
 
   /** The same exporter with {@code kind} written by {@code writer}. */
@@ -172,6 +180,10 @@ public final class OnnxExporter {
         .setProducerVersion(version())
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
         .setGraph(gb);
+    if (!eg.functions().isEmpty()) {
+      m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(ExportGraph.DOMAIN).setVersion(1))
+          .addAllFunctions(eg.functions());
+    }
     model.provenance().forEach((k, v) -> m.addMetadataProps(
         StringStringEntryProto.newBuilder().setKey(META_PREFIX + k).setValue(v)));
     return m.build();
@@ -203,6 +215,7 @@ public final class OnnxExporter {
       c.graph().node("Flatten", flat, List.of(x), List.of(flat), attr("axis", 1L));
       x = flat;
     }
+    x = QdqInputs.write(c.graph(), c.name(), x, d.inputQuantizer());
     List<String> ins = new ArrayList<>(List.of(x, c.weight(d.weight())));
     if (d.bias() != null) {
       ins.add(c.weight(d.bias()));
@@ -213,7 +226,8 @@ public final class OnnxExporter {
 
   private static void conv(Context c) {
     Conv2d v = (Conv2d) c.node().layer();
-    List<String> ins = new ArrayList<>(List.of(c.inputs().get(0), c.weight(v.weight())));
+    String x = QdqInputs.write(c.graph(), c.name(), c.inputs().get(0), v.inputQuantizer());
+    List<String> ins = new ArrayList<>(List.of(x, c.weight(v.weight())));
     if (v.bias() != null) {
       ins.add(c.weight(v.bias()));
     }

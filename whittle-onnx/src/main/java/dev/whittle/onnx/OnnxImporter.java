@@ -36,7 +36,15 @@ import java.util.List;
  *       a view).
  *   <li>Constant sub-graphs are evaluated: Constant, Shape, Gather, Unsqueeze, Squeeze, Concat,
  *       Slice, Cast, ConstantOfShape, arithmetic, and QuantizeLinear / DequantizeLinear on
- *       weights (per tensor, per axis or blocked), which fold to float weights.
+ *       weights (per tensor, per axis or blocked), which fold to float weights. Weights that a
+ *       DequantizeLinear made from codes per tensor or per output channel keep them as a frozen
+ *       uniform quantization constraint when it reproduces every value ({@link WeightQuant}).
+ *   <li>Quantized inputs of Gemm, MatMul and Conv (QDQ models, and Whittle's own exports) become
+ *       the layer's input quantizer: {@code [Clip ->] QuantizeLinear -> DequantizeLinear} per
+ *       tensor, Whittle's {@code dev.whittle:DynamicQuantizeRows*} functions and the sign
+ *       quantizer {@code Where(GreaterOrEqual(x, 0), 1, -1)} ({@link ActivationQuant}); Clip,
+ *       GreaterOrEqual and Where are read only there. A quantized activation that another
+ *       operator reads is imported in float, with a note.
  *   <li>Initializers may live in external data files, relative to the model's folder.
  * </ul>
  *
@@ -55,12 +63,12 @@ public final class OnnxImporter {
 
   /** The operators the importer knows, in the order of the error message. */
   public static final List<String> SUPPORTED_OPS = List.of(
-      "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Concat", "Constant",
+      "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant",
       "ConstantOfShape", "Conv", "DequantizeLinear", "Div", "Dropout", "Exp", "Flatten", "Gather",
-      "Gemm", "GlobalAveragePool", "GlobalMaxPool", "Identity", "LeakyRelu", "LogSoftmax",
-      "MatMul", "MaxPool", "Mul", "Neg", "Pad", "Pow", "QuantizeLinear", "Reciprocal",
-      "ReduceMean", "Relu", "Reshape", "Shape", "Sigmoid", "Slice", "Softmax", "Sqrt", "Squeeze",
-      "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze");
+      "Gemm", "GlobalAveragePool", "GlobalMaxPool", "GreaterOrEqual", "Identity", "LeakyRelu",
+      "LogSoftmax", "MatMul", "MaxPool", "Mul", "Neg", "Pad", "Pow", "QuantizeLinear",
+      "Reciprocal", "ReduceMean", "Relu", "Reshape", "Shape", "Sigmoid", "Slice", "Softmax",
+      "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze", "Where");
 
   /**
    * Import settings.

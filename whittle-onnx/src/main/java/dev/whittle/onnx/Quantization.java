@@ -70,7 +70,16 @@ final class Quantization {
       long z = zero == null ? 0 : zero.getLong(zi[k]);
       out[k] = (float) (x.l[k] - z) * s[si[k]];
     }
-    return Const.floats(x.dims, out);
+    Const result = Const.floats(x.dims, out);
+    if (block != 0) {
+      return result;
+    }
+    long[] zp = new long[s.length];
+    for (int c = 0; c < zp.length && zero != null; c++) {
+      zp[c] = zero.getLong(c);
+    }
+    int ax = s.length == 1 ? -1 : axis(axis, x.rank(), "axis"); // per tensor, or checked above
+    return result.withDequantized(new Const.Dequantized(s.clone(), zp, ax, x.dtype));
   }
 
   static Const quantize(Const x, Const scale, Const zero, long axis, long block, int outType) {

@@ -158,11 +158,12 @@ final class ViewOps {
     int[] p = ctx.phys(x);
     if (shape.length == 1 && p.length > 1) {
       LNode n = ctx.add(LNode.Kind.FLATTEN, ctx.nameFor(null, "flatten"), List.of(x.src), shape);
-      return new Dyn(n.name, shape, x.perm, x.scale, x.shift, null);
+      return new Dyn(n.name, shape, x.perm, x.scale, x.shift, null, x.quant);
     }
     LNode keep = x.linear != null && Arrays.equals(shape, p) && ctx.usesOfInput(0) == 1
         ? x.linear : null;
-    return new Dyn(x.src, shape, x.perm, x.scale, x.shift, keep);
+    // Per-tensor, sign and per-sample quantization commute with a view of each sample.
+    return new Dyn(x.src, shape, x.perm, x.scale, x.shift, keep, x.quant);
   }
 
   void transpose() {

@@ -8,9 +8,9 @@ import dev.whittle.nn.Parameter;
  * float32, ready for the layer's operator to read.
  *
  * <p>{@link #DENSE_F32} stores the value the forward pass sees as a float32 initializer, so a
- * pruned weight keeps its zeros. Quantized weights (int8 initializers with a DequantizeLinear)
- * and shared weights (indices and a codebook joined by Gather) are further forms; a form may
- * fall back to another for parameters it does not handle.
+ * pruned weight keeps its zeros. {@link #QDQ} stores quantized weights as int8 codes with a
+ * DequantizeLinear and falls back to {@link #DENSE_F32} for everything else; shared weights
+ * (indices and a codebook joined by Gather) would be a further form.
  */
 @FunctionalInterface
 public interface WeightForm {
@@ -21,4 +21,7 @@ public interface WeightForm {
   String emit(ExportGraph graph, String name, Parameter p);
 
   WeightForm DENSE_F32 = (g, name, p) -> g.floats(name, p.value().shape(), p.value().data());
+
+  /** Integer codes and a DequantizeLinear for exactly quantized weights; see {@link QdqWeights}. */
+  WeightForm QDQ = QdqWeights::emit;
 }

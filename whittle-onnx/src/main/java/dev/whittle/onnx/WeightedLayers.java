@@ -56,7 +56,11 @@ final class WeightedLayers {
         }
       }
     }
-    ctx.out(0, dense(a, w, b, outs, ctx.cur.getInput(1)));
+    Dyn y = dense(a, w, b, outs, ctx.cur.getInput(1));
+    if (alpha == 1f) {
+      ctx.byName.get(y.src).weightQuant = WeightQuant.perOutput(bw, transB ? 0 : 1, outs);
+    }
+    ctx.out(0, y);
   }
 
   void matmul() {
@@ -81,7 +85,9 @@ final class WeightedLayers {
           + in + ", out) for " + in + " input features");
     }
     int outs = bw.dims[1];
-    ctx.out(0, dense(a, transpose2(bw.toFloats(), in, outs), null, outs, ctx.cur.getInput(1)));
+    Dyn y = dense(a, transpose2(bw.toFloats(), in, outs), null, outs, ctx.cur.getInput(1));
+    ctx.byName.get(y.src).weightQuant = WeightQuant.perOutput(bw, 1, outs);
+    ctx.out(0, y);
   }
 
   private static float[] transpose2(float[] m, int rows, int cols) {
@@ -136,6 +142,7 @@ final class WeightedLayers {
     n.outs = outs;
     n.w = w;
     n.b = b;
+    n.inputQuant = a.quant;
     return Dyn.of(n);
   }
 
@@ -185,6 +192,7 @@ final class WeightedLayers {
     float[] w = wt.toFloats().clone();
     float[] b = bias == null ? null
         : perOutput(bias, oc, "bias '" + ctx.cur.getInput(2) + "'");
+    ActivationQuant.Pending quant = x.quant;
     if (x.hasAffine()) {
       b = folding.intoConv(x, w, b, oc, k, pad);
       x = new Dyn(x.src, x.shape, x.perm, null, null, null);
@@ -205,6 +213,8 @@ final class WeightedLayers {
     n.pad = pad;
     n.w = w;
     n.b = b;
+    n.inputQuant = quant;
+    n.weightQuant = WeightQuant.perOutput(wt, 0, oc);
     ctx.out(0, Dyn.of(n));
   }
 
