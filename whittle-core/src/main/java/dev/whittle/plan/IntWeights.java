@@ -1,44 +1,39 @@
 package dev.whittle.plan;
 
-import dev.whittle.kernel.Parallel;
+import dev.whittle.kernel.BitPack;
+import dev.whittle.kernel.Int8Gemm;
 
 /**
- * Signed integer weight codes (out, k) held as bytes, with a zero point and a code sum per row,
- * and the product of unsigned byte input codes with them: {@code acc[i * csRow + j * csCol] =
- * sum_p (a[i * lda + p] & 0xFF) * code[j][p]}, exact in int32.
+ * Signed integer weight codes (out, k), packed at their bit width for {@link Int8Gemm} (8-bit
+ * codes in bytes, 3 and 4 bits in nibbles, 2 bits in 2-bit fields), with a zero point and a code
+ * sum per row; and the product of unsigned byte input codes with them: {@code acc[i * csRow + j *
+ * csCol] = sum_p (a[i * lda + p] & 0xFF) * code[j][p]}, exact in int32.
  */
 final class IntWeights {
-  private final int out;
   private final int k;
   private final int bits;
-  private final byte[] w; // (out, k)
-  private final int[] rowSums;
+  private final Int8Gemm.Packed packed;
   private final int[] zeroPoints;
 
-  IntWeights(int[] ints, int[] zeroPoints, int out, int k, int bits) {
-    this.zeroPoints = zeroPoints.clone();
-    this.out = out;
+  IntWeights(int[] codes, int[] zeroPoints, int out, int k, int bits) {
     this.k = k;
     this.bits = bits;
-    this.w = new byte[out * k];
-    this.rowSums = new int[out];
-    for (int j = 0; j < out; j++) {
-      int s = 0;
-      for (int p = 0; p < k; p++) {
-        int v = ints[j * k + p];
-        if (v < -128 || v > 127) {
-          throw new IllegalArgumentException("weight code " + v + " does not fit in 8 bits");
-        }
-        w[j * k + p] = (byte) v;
-        s += v;
+    this.zeroPoints = zeroPoints.clone();
+    byte[] b = new byte[out * k];
+    for (int i = 0; i < b.length; i++) {
+      int v = codes[i];
+      if (v < -128 || v > 127) {
+        throw new IllegalArgumentException("weight code " + v + " does not fit in 8 bits");
       }
-      rowSums[j] = s;
+      b[i] = (byte) v;
     }
+    this.packed = bits >= 8 ? Int8Gemm.pack(b, out, k)
+        : Int8Gemm.pack(BitPack.pack(b, Math.max(2, bits)), Math.max(2, bits), out, k);
   }
 
   /** Per row: the sum of its codes. */
   int[] rowSums() {
-    return rowSums;
+    return packed.rowSums();
   }
 
   /** Per row: the zero point of its codes. */
@@ -50,30 +45,13 @@ final class IntWeights {
     return k;
   }
 
-  /** The product over m input rows, split across threads. */
+  /** The product over m input rows (threads split it when it is large enough). */
   void multiply(int m, byte[] a, int lda, int[] acc, int csRow, int csCol) {
-    Parallel.forRange(m, (i0, i1) -> rows(i0, i1, a, lda, acc, csRow, csCol));
-  }
-
-  /** The product on the calling thread (callers that already run in parallel). */
-  void multiplySerial(int m, byte[] a, int lda, int[] acc, int csRow, int csCol) {
-    rows(0, m, a, lda, acc, csRow, csCol);
-  }
-
-  private void rows(int i0, int i1, byte[] a, int lda, int[] acc, int csRow, int csCol) {
-    for (int i = i0; i < i1; i++) {
-      for (int j = 0; j < out; j++) {
-        int s = 0;
-        for (int p = 0; p < k; p++) {
-          s += (a[i * lda + p] & 0xFF) * w[j * k + p];
-        }
-        acc[i * csRow + j * csCol] = s;
-      }
-    }
+    Int8Gemm.gemm(m, a, 0, lda, packed, acc, 0, csRow, csCol);
   }
 
   long bytes() {
-    return ((long) out * k * bits + 7) / 8;
+    return packed.bytes();
   }
 
   String describe() {

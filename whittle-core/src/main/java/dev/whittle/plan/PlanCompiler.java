@@ -77,16 +77,26 @@ final class PlanCompiler {
       switch (layer) {
         case Dense d when integer(d.inputQuantizer(), d.weight()) ->
             i = integerWeighted(i, in, d.weight(), d.bias(), d.out(), d.inputQuantizer(),
-                (iw, sc, b, e, codes) -> new QuantDenseOp(d.in(), d.out(), iw, sc, b, e, codes));
+                (iw, ints, sc, b, e, codes) -> codes.sign()
+                    && quantized(d.weight()).form() == QuantizedWeights.Form.SIGN
+                    ? new XnorDenseOp(d.in(), d.out(), ints, sc, b, e)
+                    : new QuantDenseOp(d.in(), d.out(), iw, sc, b, e, codes));
+        case Dense d when d.inputQuantizer() == null && twoLevel(d.weight()) ->
+            i = weighted(i, in, d.weight().value().data().clone(), bias(d.bias(), d.out()),
+                d.out(), 1, (w, b, e, last) -> {
+                  Op op = BinaryDenseOp.of(d.in(), d.out(), w, b, e);
+                  return op != null ? op : dense(d.in(), d.out(), w, b, e);
+                });
         case Conv2d c when integer(c.inputQuantizer(), c.weight())
             && !(c.inputQuantizer() instanceof dev.whittle.compress.quantize.SignInput) -> {
           int[] outShape = graph.outputShape(i);
           i = integerWeighted(i, in, c.weight(), c.bias(), c.outChannels(), c.inputQuantizer(),
-              (iw, sc, b, e, codes) -> new QuantConvOp(inShape, outShape, c.kernelH(), c.kernelW(),
+              (iw, ints, sc, b, e, codes) -> new QuantConvOp(inShape, outShape, c.kernelH(), c.kernelW(),
                   c.stride(), c.pad(), iw, sc, b, e, codes));
         }
         case Dense d -> i = weighted(i, in, d.weight().value().data().clone(), bias(d.bias(), d.out()),
-            d.out(), 1, (w, b, e, last) -> dense(d.in(), d.out(), w, b, e));
+            d.out(), 1, (w, b, e, last) -> CodebookDenseOp.orFloats(
+                dense(d.in(), d.out(), w, b, e), d.in(), d.out(), w, b, e));
         case Conv2d c -> {
           int[] outShape = graph.outputShape(i);
           int spatial = outShape[1] * outShape[2];
@@ -120,13 +130,21 @@ final class PlanCompiler {
   /** Builds an integer op from its integer weights, scales and bias. */
   @FunctionalInterface
   private interface IntegerFactory {
-    Op make(IntWeights w, float[] scale, float[] bias, Epilogue e, InputCodes codes);
+    Op make(IntWeights w, int[] integers, float[] scale, float[] bias, Epilogue e,
+        InputCodes codes);
   }
 
   /** Whether a layer runs on integers: a compilable input quantizer and integer weights. */
   private static boolean integer(InputQuantizer q, Parameter weight) {
     QuantizedWeights w = quantized(weight);
     return InputCodes.supported(q) && w != null && w.exact();
+  }
+
+  /** Whether a weight is binary or 0/1 (two values per output row). */
+  private static boolean twoLevel(Parameter weight) {
+    QuantizedWeights w = quantized(weight);
+    return w != null && (w.form() == QuantizedWeights.Form.SIGN
+        || w.form() == QuantizedWeights.Form.LOGIC);
   }
 
   private static QuantizedWeights quantized(Parameter p) {
@@ -151,10 +169,13 @@ final class PlanCompiler {
     int[] codes = new int[v.length];
     int[] zp = new int[outs];
     boolean sign = qw.form() == QuantizedWeights.Form.SIGN;
+    int[] zps = qw.zeroPoint();
+    int[] ints = new int[v.length];
     for (int c = 0; c < outs; c++) {
-      zp[c] = sign ? 0 : qw.zeroPoint()[c];
+      zp[c] = sign ? 0 : zps[c];
       for (int p = c * per; p < (c + 1) * per; p++) {
         codes[p] = sign ? qw.integer(v[p], c) : qw.code(v[p], c);
+        ints[p] = codes[p] - zp[c];
       }
     }
     IntWeights iw = new IntWeights(codes, zp, outs, per, qw.bits());
@@ -168,8 +189,8 @@ final class PlanCompiler {
       }
     }
     int size = (int) Shapes.size(graph.outputShape(last));
-    add(nodes.get(i).name(), f.make(iw, qw.scale(), bias(bias, outs), e, new InputCodes(q)), in,
-        size);
+    add(nodes.get(i).name(), f.make(iw, ints, qw.scale(), bias(bias, outs), e, new InputCodes(q)),
+        in, size);
     for (int k = i; k <= last; k++) {
       slot.put(nodes.get(k).name(), steps.size() - 1);
     }

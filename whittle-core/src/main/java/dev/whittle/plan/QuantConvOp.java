@@ -76,7 +76,7 @@ final class QuantConvOp implements Op {
       for (int r = s0; r < s1; r++) {
         codes.encode(inputs[0], r * inSize, 1, inSize, s.x, rs, zp, sum);
         unfold(s.x, (byte) zp[0], s.patches, s.patchSum);
-        weights.multiplySerial(sp, s.patches, k, s.acc, 1, sp);
+        weights.multiply(sp, s.patches, k, s.acc, 1, sp);
         for (int f = 0; f < oc; f++) {
           float m = rs[0] * scale[f];
           int off = r * outSize + f * sp;

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param perChannel per output channel weight scales for every layer
  * @param perChannelLayers per-channel for these layers only (when {@code perChannel} is false)
  * @param binaryActivations binary mode: binarize the inputs of the hidden layers too (BNN)
+ * @param quantizeEdges quantize the first and last layers as asked too, instead of keeping them
+ *     at 8 bits
  */
 public record QuantSpec(
     Mode mode,
@@ -26,7 +28,8 @@ public record QuantSpec(
     boolean symmetric,
     String calibration,
     int calibrationSamples,
-    boolean binaryActivations) {
+    boolean binaryActivations,
+    boolean quantizeEdges) {
 
   /** The quantization methods. */
   public enum Mode {

@@ -78,10 +78,11 @@ public final class Quantization {
         uniformLayer = named >= 2;
         bits = named;
       } else {
-        uniformLayer = edge && names.size() > 1;
+        uniformLayer = edge && names.size() > 1 && !spec.quantizeEdges();
         bits = 8;
       }
-      if (edge && named == null && names.size() > 1 && (bits < 8 || !spec.mode().uniform())) {
+      if (edge && named == null && names.size() > 1 && !spec.quantizeEdges()
+          && (bits < 8 || !spec.mode().uniform())) {
         kept.add(name);
         bits = 8;
       }
@@ -132,7 +133,7 @@ public final class Quantization {
     List<String> notes = new ArrayList<>();
     if (!kept.isEmpty()) {
       notes.add(String.join(" and ", kept) + " kept at 8 bits (first and last layers;"
-          + " name them in --bits to override)");
+          + " name them in --bits, or pass --quantize-edges, to override)");
     }
     if (model != source) {
       notes.add("BatchNorm folded into the layers before it");

@@ -40,7 +40,7 @@ class QuantizedModelTest {
   static QuantSpec spec(QuantSpec.Mode mode, int bits, boolean perChannel, boolean symmetric,
       String calibration) {
     return new QuantSpec(mode, bits, Map.of(), 0, perChannel, Set.of(), symmetric, calibration,
-        256, false);
+        256, false, false);
   }
 
   private static Model trained(String arch, int epochs) {
@@ -103,11 +103,28 @@ class QuantizedModelTest {
   void binaryActivationsRunOnSignsAndMatchExactly() {
     Model base = trained("mlp:64-48-bn-32-bn-10", 1);
     QuantSpec s = new QuantSpec(QuantSpec.Mode.BINARY, 8, Map.of(), 0, false, Set.of(), true,
-        "minmax", 256, true);
+        "minmax", 256, true, false);
     Model q = quantized(base, s);
     String all = String.join("\n", Plan.compile(q).describe());
     assertTrue(all.contains("x sign"), all);
     assertPlanIsExact(q);
+  }
+
+  @Test
+  void binaryWeightsOnFloatInputsRunSignAndScaleWithBatchNormFolded() {
+    Model q = quantized(trained("mlp:64-48-bn-32-bn-10", 1), new QuantSpec(QuantSpec.Mode.BINARY,
+        8, Map.of(), 0, false, Set.of(), true, "minmax", 256, false, true));
+    String all = String.join("\n", Plan.compile(q).describe());
+    assertTrue(all.contains("binary x f32 (sign-and-scale)"), all);
+    assertTrue(!all.contains("batchnorm"), all);
+    Dataset test = DIGITS.test();
+    for (int n : new int[] {1, 2, 3, 40}) {
+      float[] sim = forward(q, test, n);
+      float[] got = Plan.compile(q).predict(java.util.Arrays.copyOf(test.x(), n * 64), n);
+      for (int i = 0; i < sim.length; i++) {
+        assertEquals(sim[i], got[i], 1e-4 * Math.max(1, Math.abs(sim[i])), "batch " + n);
+      }
+    }
   }
 
   @Test
@@ -124,9 +141,9 @@ class QuantizedModelTest {
     for (Case c : List.of(
         new Case(spec(QuantSpec.Mode.PTQ, 8, true, true, "minmax"), 4),
         new Case(new QuantSpec(QuantSpec.Mode.PTQ, 4, all4, 8, true, Set.of(), true, "minmax", 256,
-            false), 8),
+            false, false), 8),
         new Case(new QuantSpec(QuantSpec.Mode.PTQ, 2, all2, 8, true, Set.of(), true, "minmax", 256,
-            false), 16))) {
+            false, false), 16))) {
       Model q = quantized(base, c.spec());
       Path p = dir.resolve("q.wtl");
       ModelFile.save(q, p);
@@ -143,7 +160,7 @@ class QuantizedModelTest {
     }
     // Binary weights everywhere (first and last named at 1 bit): about 1/32.
     Model b = quantized(base, new QuantSpec(QuantSpec.Mode.BINARY, 8, Map.of("fc1", 1, "fc3", 1),
-        0, false, Set.of(), true, "minmax", 256, false));
+        0, false, Set.of(), true, "minmax", 256, false, false));
     Path p = dir.resolve("b.wtl");
     ModelFile.save(b, p);
     double ratio = (double) dense / Files.size(p);
@@ -166,7 +183,7 @@ class QuantizedModelTest {
         }
       }
       QuantSpec s = new QuantSpec(mode, mode == QuantSpec.Mode.PTQ ? 4 : 8,
-          Map.of("fc1", mode.uniform() ? 4 : 1), 0, true, Set.of(), false, "minmax", 256, false);
+          Map.of("fc1", mode.uniform() ? 4 : 1), 0, true, Set.of(), false, "minmax", 256, false, false);
       Model q = quantized(base, s);
       Path f = dir.resolve(mode + ".wtl");
       ModelFile.save(q, f);
@@ -207,20 +224,21 @@ class QuantizedModelTest {
   void logicWeightsCompileAndRefusePrunedLayers() {
     Model base = trained("mlp:64-32-10", 1);
     Model q = quantized(base, new QuantSpec(QuantSpec.Mode.LOGIC, 8, Map.of("fc1", 1), 0, false,
-        Set.of(), true, "minmax", 256, false));
+        Set.of(), true, "minmax", 256, false, false));
     Dataset test = DIGITS.test();
     float[] sim = forward(q, test, 20);
     float[] got = Plan.compile(q).predict(java.util.Arrays.copyOf(test.x(), 20 * 64), 20);
     for (int i = 0; i < sim.length; i++) {
       assertEquals(sim[i], got[i], 1e-4 * Math.max(1, Math.abs(sim[i])));
     }
+    assertTrue(String.join("\n", Plan.compile(q).describe()).contains("two-level (0/1)"));
     Model pruned = trained("mlp:64-32-10", 0);
     Dense fc1 = (Dense) pruned.graph().nodes().stream().filter(n -> n.name().equals("fc1"))
         .findFirst().orElseThrow().layer();
     fc1.weight().latent().data()[3] = 0f;
     InputException e = assertThrows(InputException.class, () -> Quantization.prepare(pruned,
         new QuantSpec(QuantSpec.Mode.LOGIC, 8, Map.of("fc1", 1), 0, false, Set.of(), true,
-            "minmax", 256, false)));
+            "minmax", 256, false, false)));
     assertTrue(e.getMessage().contains("fc1"), e.getMessage());
   }
 
@@ -273,14 +291,14 @@ class QuantizedModelTest {
     assertThrows(InputException.class, () -> spec(QuantSpec.Mode.PTQ, 9, true, true, "minmax"));
     assertTrue(assertThrows(InputException.class, () -> Quantization.prepare(base,
         new QuantSpec(QuantSpec.Mode.PTQ, 8, Map.of(), 0, false, Set.of("relu1"), true, "minmax",
-            256, false))).getMessage().contains("no channel axis"));
+            256, false, false))).getMessage().contains("no channel axis"));
     assertTrue(assertThrows(InputException.class, () -> Quantization.prepare(base,
         new QuantSpec(QuantSpec.Mode.PTQ, 8, Map.of("fc9", 4), 0, false, Set.of(), true, "minmax",
-            256, false))).getMessage().contains("fc9"));
+            256, false, false))).getMessage().contains("fc9"));
     Model m = Quantization.prepare(base, spec(QuantSpec.Mode.PTQ, 8, true, true, "minmax")).model();
     assertTrue(assertThrows(InputException.class, () -> Quantization.calibrate(m, DIGITS.train(),
         new QuantSpec(QuantSpec.Mode.PTQ, 8, Map.of(), 0, true, Set.of(), true, "minmax", 10,
-            false), 64)).getMessage().contains("smaller than one batch"));
+            false, false), 64)).getMessage().contains("smaller than one batch"));
     assertTrue(assertThrows(InputException.class, () -> Quantization.calibrate(m, DIGITS.train(),
         spec(QuantSpec.Mode.PTQ, 8, true, true, "kl"), 64)).getMessage().contains("--calibration"));
   }
