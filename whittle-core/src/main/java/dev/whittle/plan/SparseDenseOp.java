@@ -2,18 +2,23 @@ package dev.whittle.plan;
 
 import dev.whittle.kernel.Kernels;
 import dev.whittle.kernel.Parallel;
+import dev.whittle.kernel.SlicedBlockMatrix;
+import dev.whittle.kernel.VectorOps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A pruned dense layer in CSR form: y (n, out) = act(x W^T + b) touching only the non-zeros. At
- * batch 1 each row is a gathered dot product; at larger batches the input is transposed once so
- * that every non-zero becomes one contiguous multiply-add over the batch.
+ * A pruned dense layer: y (n, out) = act(x W^T + b) touching only the non-zeros. At batch 1 the
+ * weights are read as blocks of eight columns in slices of four rows ({@link SlicedBlockMatrix});
+ * at larger batches from CSR, the input transposed once so that every non-zero becomes one
+ * contiguous multiply-add over the batch. Zero inputs are not skipped (EIE's column-wise product
+ * was measured and not kept: see BENCHMARKS.md, "Pruning").
  */
 final class SparseDenseOp implements Op {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private final int in;
   private final int out;
+  private final SlicedBlockMatrix blocks; // (out, max(in, 8)) for batch 1; null if in too wide
   private final int[] rowStart; // (out + 1)
   private final int[] col; // (nnz)
   private final float[] val; // (nnz)
@@ -47,6 +52,19 @@ final class SparseDenseOp implements Op {
       }
     }
     rowStart[out] = k;
+    blocks = in > SlicedBlockMatrix.MAX_COLS ? null
+        : SlicedBlockMatrix.pack(in >= SlicedBlockMatrix.BLOCK ? weight : padColumns(weight), out,
+            Math.max(in, SlicedBlockMatrix.BLOCK));
+  }
+
+  /** w (out, in) with zero columns added up to a block's width. */
+  private float[] padColumns(float[] w) {
+    int cols = SlicedBlockMatrix.BLOCK;
+    float[] p = new float[out * cols];
+    for (int o = 0; o < out; o++) {
+      System.arraycopy(w, o * in, p, o * cols, in);
+    }
+    return p;
   }
 
   int nonZeros() {
@@ -56,7 +74,11 @@ final class SparseDenseOp implements Op {
   @Override
   public void run(float[][] inputs, int n, float[] y) {
     float[] x = inputs[0];
-    if (n == 1) {
+    if (n == 1 && blocks != null) {
+      float[] xb = in >= SlicedBlockMatrix.BLOCK ? x : padded(x);
+      Parallel.forRange(blocks.slices(), (s0, s1) -> blocks.multiply(xb, y, s0, s1));
+      VectorOps.addBiasRows(y, 1, out, bias);
+    } else if (n == 1) {
       Parallel.forRange(out, (o0, o1) -> {
         for (int o = o0; o < o1; o++) {
           y[o] = row(x, o) + bias[o];
@@ -68,27 +90,25 @@ final class SparseDenseOp implements Op {
     Epilogue.apply(epilogue, y, 0, n * out);
   }
 
-  /**
-   * One row's dot product over its non-zeros. Scalar with four accumulators: the Vector API's
-   * gather (fromArray with an index map) is not intrinsified here and runs far slower.
-   */
+  /** x copied into a zero-padded buffer one block wide (layers with fewer than 8 inputs). */
+  private float[] padded(float[] x) {
+    float[] buf = scratch.get()[0];
+    if (buf.length < SlicedBlockMatrix.BLOCK) {
+      buf = new float[SlicedBlockMatrix.BLOCK];
+      scratch.get()[0] = buf;
+    }
+    System.arraycopy(x, 0, buf, 0, in);
+    java.util.Arrays.fill(buf, in, SlicedBlockMatrix.BLOCK, 0f);
+    return buf;
+  }
+
+  /** One row's dot product over its CSR non-zeros (layers too wide for the block form). */
   private float row(float[] x, int o) {
-    int j = rowStart[o];
-    int end = rowStart[o + 1];
-    float s0 = 0f;
-    float s1 = 0f;
-    float s2 = 0f;
-    float s3 = 0f;
-    for (; j + 4 <= end; j += 4) {
-      s0 += val[j] * x[col[j]];
-      s1 += val[j + 1] * x[col[j + 1]];
-      s2 += val[j + 2] * x[col[j + 2]];
-      s3 += val[j + 3] * x[col[j + 3]];
+    float s = 0f;
+    for (int j = rowStart[o]; j < rowStart[o + 1]; j++) {
+      s += val[j] * x[col[j]];
     }
-    for (; j < end; j++) {
-      s0 += val[j] * x[col[j]];
-    }
-    return (s0 + s1) + (s2 + s3);
+    return s;
   }
 
   private void batched(float[] x, int n, float[] y) {
@@ -143,6 +163,9 @@ final class SparseDenseOp implements Op {
 
   @Override
   public String describe() {
-    return "dense " + in + "->" + out + " csr (" + val.length + " non-zeros)" + Epilogue.describe(epilogue);
+    String one = blocks == null ? "csr" : blocks.blocks() + (blocks.shared() ? " shared" : "")
+        + " blocks of 8";
+    return "dense " + in + "->" + out + " sparse (" + val.length + " non-zeros; batch 1 in " + one
+        + ", larger batches csr)" + Epilogue.describe(epilogue);
   }
 }
