@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       InfoCommand.class,
       BenchCommand.class,
       PruneCommand.class,
+      DistillCommand.class,
       QuantizeCommand.class,
       SensitivityCommand.class,
       ImportCommand.class,

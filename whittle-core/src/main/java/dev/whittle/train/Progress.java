@@ -59,8 +59,9 @@ public final class Progress {
     int filled = (int) ((long) width * done / total);
     String bar = "=".repeat(filled) + (filled < width ? ">" : "") + " ".repeat(Math.max(0, width - filled - 1));
     out.print(String.format(Locale.ROOT,
-        "\repoch %d/%d [%s] %d/%d loss %.4f acc %.4f %,.0f samples/s %s left ",
-        epoch, epochs, bar, done, total, loss, acc, samplesPerSecond, time(secondsLeft)));
+        "\repoch %d/%d [%s] %d/%d loss %.4f%s %,.0f samples/s %s left ",
+        epoch, epochs, bar, done, total, loss, accuracy(acc), samplesPerSecond,
+        time(secondsLeft)));
     out.flush();
   }
 
@@ -71,15 +72,20 @@ public final class Progress {
     }
     String val = Double.isNaN(s.valAccuracy()) ? ""
         : String.format(Locale.ROOT, " val_loss %.4f val_acc %.4f", s.valLoss(), s.valAccuracy());
-    out.println(String.format(Locale.ROOT, "%sepoch %d/%d loss %.4f acc %.4f%s lr %.4g %.1fs",
-        terminal ? "\r" : "", s.epoch() + 1, epochs, s.trainLoss(), s.trainAccuracy(), val, s.lr(),
-        seconds));
+    out.println(String.format(Locale.ROOT, "%sepoch %d/%d loss %.4f%s%s lr %.4g %.1fs",
+        terminal ? "\r" : "", s.epoch() + 1, epochs, s.trainLoss(), accuracy(s.trainAccuracy()),
+        val, s.lr(), seconds));
   }
 
   public void message(String line) {
     if (!quiet) {
       out.println(line);
     }
+  }
+
+  /** " acc 0.9876", or nothing when the outputs are not class scores (NaN). */
+  private static String accuracy(double acc) {
+    return Double.isNaN(acc) ? "" : String.format(Locale.ROOT, " acc %.4f", acc);
   }
 
   static String time(double seconds) {

@@ -1,5 +1,6 @@
 package dev.whittle.train;
 
+import dev.whittle.data.Augmentation;
 import dev.whittle.data.Batches;
 import dev.whittle.data.Dataset;
 import dev.whittle.nn.Context;
@@ -63,6 +64,8 @@ public final class Trainer {
     }
   }
 
+  private static final long AUGMENT_STREAM = 0x61756700L; // apart from dropout's per-batch seeds
+
   private final TrainConfig config;
   private final Progress progress;
   private final Loss loss;
@@ -73,6 +76,8 @@ public final class Trainer {
   private int startEpoch;
   private EpochListener listener = (e, o, c, s) -> {};
   private StepListener stepListener = (s, t) -> {};
+  private BatchLoss batchLoss; // null: the config's loss against the labels
+  private Augmentation augmentation; // null: the inputs as they are
 
   public Trainer(TrainConfig config, Progress progress) {
     this.config = config;
@@ -90,6 +95,22 @@ public final class Trainer {
   /** Runs after every step: pruning schedules raise sparsity here (Zhu and Gupta 2017). */
   public Trainer onStep(StepListener l) {
     this.stepListener = l;
+    return this;
+  }
+
+  /**
+   * Trains against {@code l} instead of the config's loss: targets that depend on the batch's
+   * samples or inputs, such as a teacher's outputs (distillation). Validation still reports the
+   * config's loss against the labels.
+   */
+  public Trainer withLoss(BatchLoss l) {
+    this.batchLoss = l;
+    return this;
+  }
+
+  /** Changes every training batch's inputs before the forward pass, seeded per batch. */
+  public Trainer augment(Augmentation a) {
+    this.augmentation = a;
     return this;
   }
 
@@ -117,6 +138,7 @@ public final class Trainer {
   public Result fit(Model model, Dataset data) {
     Dataset train = data;
     Dataset val = null;
+    int[] trainIndex = null; // the training samples' indices in data, when some are held out
     if (config.validation() > 0) {
       int[] perm = Batches.permutation(data.n(), config.seed(), -1);
       int nVal = Math.max(1, (int) Math.round(data.n() * config.validation()));
@@ -125,6 +147,7 @@ public final class Trainer {
       java.util.Arrays.sort(tr);
       java.util.Arrays.sort(va);
       train = data.take(tr, data.name() + "/train");
+      trainIndex = tr;
       val = data.take(va, data.name() + "/validation");
     }
     Map<String, Parameter> params = model.graph().parameters();
@@ -136,6 +159,7 @@ public final class Trainer {
     int[] y = new int[b];
     long t0 = System.nanoTime();
     boolean stopped = false;
+    boolean classifies = batchLoss == null || batchLoss.classifies();
     for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
       long e0 = System.nanoTime();
       int[] order = Batches.permutation(n, config.seed(), epoch);
@@ -148,10 +172,15 @@ public final class Trainer {
         Batches.gather(train, order, from, from + m, x, y);
         float[] xs = m == b ? x : java.util.Arrays.copyOf(x, m * f);
         int[] ys = m == b ? y : java.util.Arrays.copyOf(y, m);
+        if (augmentation != null) {
+          augmentation.applyInPlace(xs, m, train.sampleShape(),
+              Rng.derive(config.seed(), epoch, bi, AUGMENT_STREAM));
+        }
         Tensor in = new Tensor(Shapes.batched(m, train.sampleShape()), xs);
         Tensor out = model.forward(in, Context.train(Rng.derive(config.seed(), epoch, bi)));
         Tensor grad = Tensor.zeros(out.shape());
-        double l = loss.compute(out, ys, grad);
+        double l = batchLoss == null ? loss.compute(out, ys, grad) : batchLoss.compute(
+            new TrainingBatch(epoch, bi, samples(order, from, m, trainIndex), in, ys), out, grad);
         l += regularize(params);
         if (!Double.isFinite(l)) {
           throw new TrainingDivergedException("training diverged at epoch " + (epoch + 1)
@@ -159,7 +188,7 @@ public final class Trainer {
               + config.lr() + ")" + (epoch > startEpoch ? "; the last good checkpoint is from epoch "
               + epoch : ""));
         }
-        correct += Evaluation.countCorrect(out, ys);
+        correct += classifies ? Evaluation.countCorrect(out, ys) : 0;
         model.graph().backward(grad);
         lr = config.lr() * schedule.factor(epoch + (double) bi / batches, config.epochs());
         for (Parameter p : params.values()) {
@@ -176,7 +205,7 @@ public final class Trainer {
         double elapsed = (System.nanoTime() - e0) / 1e9;
         int done = from + m;
         progress.batch(epoch + 1, config.epochs(), bi + 1, batches, lossSum / done,
-            (double) correct / done, done / elapsed, elapsed / done * (n - done)
+            classifies ? (double) correct / done : Double.NaN, done / elapsed, elapsed / done * (n - done)
                 + elapsed / done * n * (config.epochs() - epoch - 1));
       }
       double vLoss = Double.NaN;
@@ -186,7 +215,8 @@ public final class Trainer {
         vLoss = r.loss();
         vAcc = r.accuracy();
       }
-      EpochStats s = new EpochStats(epoch, lr, lossSum / n, (double) correct / n, vLoss, vAcc);
+      EpochStats s = new EpochStats(epoch, lr, lossSum / n,
+          classifies ? (double) correct / n : Double.NaN, vLoss, vAcc);
       curve.add(s);
       progress.epoch(config.epochs(), s, (System.nanoTime() - e0) / 1e9);
       if (config.patience() > 0) {
@@ -207,6 +237,17 @@ public final class Trainer {
       }
     }
     return new Result(List.copyOf(curve), (System.nanoTime() - t0) / 1e9, stopped);
+  }
+
+  /** Which samples of the data given to fit are order[from, from + m). */
+  private static int[] samples(int[] order, int from, int m, int[] trainIndex) {
+    int[] s = java.util.Arrays.copyOfRange(order, from, from + m);
+    if (trainIndex != null) {
+      for (int i = 0; i < m; i++) {
+        s[i] = trainIndex[s[i]];
+      }
+    }
+    return s;
   }
 
   /** Adds L1 and L2 gradients to every weight and returns the penalty (Keras's definition). */
