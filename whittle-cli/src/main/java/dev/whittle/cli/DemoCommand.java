@@ -6,6 +6,8 @@ import dev.whittle.compress.prune.PruneSession;
 import dev.whittle.compress.prune.PruneSpec;
 import dev.whittle.compress.prune.PruningSchedule;
 import dev.whittle.compress.prune.StructuredPruner;
+import dev.whittle.compress.quantize.QuantSpec;
+import dev.whittle.compress.quantize.Quantization;
 import dev.whittle.data.DataSets;
 import dev.whittle.data.Dataset;
 import dev.whittle.data.Split;
@@ -28,6 +30,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
   private Progress progress;
   private Split split;
   private int step;
-  private static final int STEPS = 5;
+  private static final int STEPS = 7;
 
   @Override
   public Integer call() throws IOException {
@@ -109,6 +113,13 @@ final class DemoCommand implements Callable<Integer> {
     stage("structured pruning: half the hidden neurons removed (L1 norm), " + tuneEpochs
         + " epochs of fine-tuning");
     results.add(structured(basePath, tuneEpochs, "lenet300-neurons50.wtl"));
+    stage("quantization: int8 post-training, per channel, percentile calibration");
+    results.add(quantized(basePath, new QuantSpec(QuantSpec.Mode.PTQ, 8, Map.of(), 0, true,
+        Set.of(), true, "percentile", 1000, false, false), 0, "lenet300-int8.wtl"));
+    stage("quantization: ternary weights in every layer, " + tuneEpochs
+        + " epochs of training");
+    results.add(quantized(basePath, new QuantSpec(QuantSpec.Mode.TERNARY, 8, Map.of(), 0, false,
+        Set.of(), true, "minmax", 1000, false, true), tuneEpochs, "lenet300-ternary.wtl"));
 
     System.out.println();
     Reports.bench(System.out, results);
@@ -153,6 +164,20 @@ final class DemoCommand implements Callable<Integer> {
     TrainConfig ft = TrainConfig.finetuneDefaults(epochs, seed).withLr(0.05);
     double seconds = new Trainer(ft, progress).fit(slim, split.train()).seconds();
     return timed(slim, Finish.save(slim, split, out.resolve(file), "whittle demo", seconds));
+  }
+
+  private Metrics quantized(Path base, QuantSpec spec, int epochs, String file) {
+    Quantization.Prepared p = Quantization.prepare(ModelFile.load(base), spec);
+    Model m = p.model();
+    double seconds = 0;
+    if (spec.mode() == QuantSpec.Mode.PTQ) {
+      Quantization.calibrate(m, split.train(), spec, Math.min(64, split.train().n()));
+    } else {
+      TrainConfig ft = TrainConfig.finetuneDefaults(epochs, seed);
+      seconds = new Trainer(ft, progress).fit(m, split.train()).seconds();
+    }
+    Quantization.freeze(m);
+    return timed(m, Finish.save(m, split, out.resolve(file), "whittle demo", seconds));
   }
 
   /** Adds latency and throughput of the model's plan (shorter runs than whittle bench). */

@@ -74,6 +74,11 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "binary mode: binarize the hidden layers' inputs too (XNOR-popcount)")
   boolean binaryActivations;
 
+  @Option(names = "--quantize-edges",
+      description = "quantize the first and last layers as asked too (default: they stay at 8"
+          + " bits when fewer are asked for)")
+  boolean quantizeEdges;
+
   @Option(names = "--finetune-epochs", paramLabel = "N",
       description = "qat, binary, ternary, logic: epochs of training (default: 2)")
   Integer finetuneEpochs;
@@ -129,7 +134,7 @@ final class QuantizeCommand implements Callable<Integer> {
           + " --mode " + mode + " does not train");
     }
     QuantSpec qs = new QuantSpec(m, def, parsed, actBits == null ? 0 : actBits, allChannels,
-        channelLayers, !asymmetric, calibration, calibrationSamples, binaryActivations);
+        channelLayers, !asymmetric, calibration, calibrationSamples, binaryActivations, quantizeEdges);
     TrainConfig ft = train.over(TrainConfig.finetuneDefaults(Math.max(1, epochs), seed));
     threads.apply();
     Model source = ModelSource.load(file);

@@ -9,6 +9,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -199,5 +201,34 @@ class BadInputTest {
   void unknownFlag() {
     assertBad("--frobnicate", "train", "--frobnicate", "--model", "lenet300", "--data", "digits",
         "--out", dir.resolve("out.wtl").toString());
+  }
+
+  static String[] quantize(String... extra) {
+    List<String> a = new ArrayList<>(List.of("quantize", good.toString(), "--data", "digits",
+        "--out", dir.resolve("out.wtl").toString()));
+    a.addAll(List.of(extra));
+    return a.toArray(String[]::new);
+  }
+
+  @Test
+  void quantizationBitsOutsideOneToEight() {
+    assertBad("--bits", quantize("--bits", "9"));
+    assertBad("--bits", quantize("--bits", "0"));
+    assertBad("--bits fc2=12", quantize("--bits", "8,fc2=12"));
+  }
+
+  @Test
+  void unknownCalibrator() {
+    assertBad("--calibration", quantize("--calibration", "kl-magic"));
+  }
+
+  @Test
+  void calibrationSetSmallerThanOneBatch() {
+    assertBad("smaller than one batch", quantize("--calibration-samples", "10"));
+  }
+
+  @Test
+  void perChannelOnALayerWithNoChannelAxis() {
+    assertBad("relu1", quantize("--per-channel", "relu1"));
   }
 }
