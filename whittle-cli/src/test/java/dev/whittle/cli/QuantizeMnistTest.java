@@ -109,13 +109,13 @@ class QuantizeMnistTest {
 
   /**
    * A model built with outlier activations: one hidden unit of lenet300 reads a single pixel lit
-   * in about 0.5% of the images, with a weight of 500, so its activation is huge on those images and zero
-   * elsewhere; its outgoing weights are zeroed, so the float model does not depend on it. With
-   * 4-bit activations, the min-max range of fc2's input then spans the outlier and leaves the
-   * other units a code or two; percentile, MSE and entropy clip the outlier away. (With more
-   * levels the rounding noise of the wide range falls below the squared clipping error of the
-   * handful of outliers, and MSE, minimizing exactly that, rightly clips less: at 8 bits it
-   * keeps nearly the whole range.)
+   * in about 0.5% of the images, with a weight of 100, so its activation is huge on those images
+   * and zero elsewhere; its outgoing weights are zeroed, so the float model does not depend on
+   * it. With 4-bit activations, the min-max range of fc2's input then spans the outlier and
+   * leaves the other units a code or two; percentile, MSE and entropy clip the outlier away.
+   * (With more levels the rounding noise of the wide range falls below the squared clipping
+   * error of the handful of outliers, and MSE, which minimizes exactly that, rightly clips less.)
+   * Measured: float 98.42%, min-max 82.32%, percentile 98.36%, MSE 98.43%, entropy 98.31%.
    */
   @Test
   void clippingCalibratorsBeatMinMaxOnOutlierActivations() {
@@ -130,7 +130,7 @@ class QuantizeMnistTest {
       Dense fc2 = dense(m, "fc2");
       float[] w1 = fc1.weight().latent().data();
       java.util.Arrays.fill(w1, 0, 784, 0f);
-      w1[pixel] = 500f;
+      w1[pixel] = 100f;
       fc1.bias().latent().data()[0] = 0f;
       fc1.weight().refresh();
       fc1.bias().refresh();
