@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       PruneCommand.class,
       DistillCommand.class,
       QuantizeCommand.class,
+      ShareCommand.class,
+      LowRankCommand.class,
       SensitivityCommand.class,
       ImportCommand.class,
       ExportCommand.class,

@@ -1,5 +1,6 @@
 package dev.whittle.eval;
 
+import dev.whittle.io.CodebookCodec;
 import dev.whittle.io.Encoding;
 import dev.whittle.io.ModelFile;
 import dev.whittle.nn.Graph;
@@ -38,6 +39,9 @@ public final class ModelStats {
           } else if (e == Encoding.QUANT) {
             bits = dev.whittle.compress.quantize.Quantization.bits(p);
             encoding = "int" + bits;
+          } else if (e == Encoding.CODEBOOK) {
+            bits = ModelFile.shared(p).bits();
+            encoding = CodebookCodec.label(CodebookCodec.encode(ModelFile.shared(p)));
           }
         }
       }

@@ -26,9 +26,15 @@ public enum Encoding {
    * Quantized weights: integer codes packed at 1 to 8 bits, with a scale (and a zero point or an
    * offset) per output channel. See {@link QuantCodec}.
    */
-  QUANT(4, -1);
+  QUANT(4, -1),
+  /**
+   * Shared weights (Deep Compression): the positions of the non-zero weights as relative gaps
+   * and their b-bit indices into k float32 centroids, each stream Huffman-coded, deflated or
+   * packed, whichever is smallest. See {@link CodebookCodec}.
+   */
+  CODEBOOK(5, -1);
 
-  // Tags 5 and up are reserved for later encodings; add constants, never renumber.
+  // Tags 6 and up are reserved for later encodings; add constants, never renumber.
 
   private final int tag;
   private final int bytesPerElement;

@@ -9,6 +9,7 @@ import dev.whittle.nn.Layers;
 import dev.whittle.nn.Model;
 import dev.whittle.nn.Parameter;
 import dev.whittle.nn.QuantizedWeights;
+import dev.whittle.nn.SharedWeights;
 import dev.whittle.tensor.Shapes;
 import dev.whittle.tensor.Tensor;
 import java.nio.file.Path;
@@ -101,10 +102,13 @@ public final class ModelFile {
     model.provenance().putAll(w.provenance());
     Map<String, TensorRecord> byName = new LinkedHashMap<>();
     Map<String, TensorRecord> quantized = new LinkedHashMap<>();
+    Map<String, TensorRecord> shared = new LinkedHashMap<>();
     for (TensorRecord t : w.tensors()) {
       byName.put(t.name(), t);
       if (t.encoding() == Encoding.QUANT) {
         quantized.put(t.name(), t);
+      } else if (t.encoding() == Encoding.CODEBOOK) {
+        shared.put(t.name(), t);
       }
     }
     graph.parameters().forEach((name, p) -> load(file, byName, name, p.latent()));
@@ -139,6 +143,18 @@ public final class ModelFile {
         owned.put("scale", new Tensor(shape, h.scale()));
         owned.put("zero_point", new Tensor(shape, zp));
         owned.put("offset", new Tensor(shape, h.offset()));
+      }
+      TensorRecord sw = shared.get(c.parameter());
+      if (sw != null) {
+        // A shared weight's encoding holds its centroids and indices; its codebook reads them.
+        CodebookCodec.Decoded d = CodebookCodec.decode(sw.payload(), sw.elements(),
+            file + ": tensor '" + sw.name() + "'");
+        float[] clusters = new float[d.clusters().length];
+        for (int i = 0; i < clusters.length; i++) {
+          clusters[i] = d.clusters()[i];
+        }
+        owned.put("centroids", new Tensor(new int[] {d.centroids().length}, d.centroids()));
+        owned.put("clusters", new Tensor(sw.shape(), clusters));
       }
       for (TensorRecord t : c.tensors()) {
         owned.put(t.name(), tensor(file, t));
@@ -179,20 +195,26 @@ public final class ModelFile {
           SparseCodec.decode(t.payload(), t.elements(), file + ": tensor '" + t.name() + "'"));
       case QUANT -> new Tensor(t.shape(),
           QuantCodec.decode(t.payload(), t.elements(), file + ": tensor '" + t.name() + "'"));
+      case CODEBOOK -> new Tensor(t.shape(), CodebookCodec.decode(t.payload(), t.elements(),
+          file + ": tensor '" + t.name() + "'").values());
       default -> throw new InputException(file + ": tensor '" + t.name() + "' has encoding "
           + t.encoding() + ", which a float parameter cannot have");
     };
   }
 
   /**
-   * A parameter in its stored encoding: packed codes when quantized, else dense or sparse,
-   * whichever is smaller.
+   * A parameter in its stored encoding: packed codes when quantized, entropy-coded indices when
+   * shared, else dense or sparse, whichever is smaller.
    */
   private static TensorRecord compact(String name, Parameter p) {
     Tensor t = p.latent();
     QuantizedWeights q = quantized(p);
     if (q != null) {
       return new TensorRecord(name, Encoding.QUANT, t.shape(), QuantCodec.encode(q, p.value().data()));
+    }
+    SharedWeights s = shared(p);
+    if (s != null) {
+      return new TensorRecord(name, Encoding.CODEBOOK, t.shape(), CodebookCodec.encode(s));
     }
     if (storedEncoding(p) == Encoding.SPARSE_F32) {
       return new TensorRecord(name, Encoding.SPARSE_F32, t.shape(), SparseCodec.encode(t.data()));
@@ -210,10 +232,24 @@ public final class ModelFile {
     return q;
   }
 
+  /** The codebook constraint on a parameter, or null. */
+  public static SharedWeights shared(Parameter p) {
+    SharedWeights s = null;
+    for (Constraint c : p.constraints()) {
+      if (c instanceof SharedWeights w) {
+        s = w;
+      }
+    }
+    return s;
+  }
+
   /** The encoding a parameter is saved in. */
   public static Encoding storedEncoding(Parameter p) {
     if (quantized(p) != null) {
       return Encoding.QUANT;
+    }
+    if (shared(p) != null) {
+      return Encoding.CODEBOOK;
     }
     float[] v = p.latent().data();
     return SparseCodec.bytes(v) < 4L * v.length ? Encoding.SPARSE_F32 : Encoding.F32;
@@ -224,6 +260,7 @@ public final class ModelFile {
     float[] v = p.latent().data();
     return switch (storedEncoding(p)) {
       case QUANT -> QuantCodec.bytes(quantized(p), v.length);
+      case CODEBOOK -> CodebookCodec.encode(shared(p)).length;
       case SPARSE_F32 -> SparseCodec.bytes(v);
       default -> 4L * v.length;
     };

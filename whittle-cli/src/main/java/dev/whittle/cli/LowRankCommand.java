@@ -1,0 +1,111 @@
+package dev.whittle.cli;
+
+import dev.whittle.InputException;
+import dev.whittle.compress.lowrank.LowRank;
+import dev.whittle.compress.lowrank.RankSpec;
+import dev.whittle.data.Split;
+import dev.whittle.eval.Json;
+import dev.whittle.eval.PlanAccuracy;
+import dev.whittle.nn.Model;
+import dev.whittle.plan.Plan;
+import dev.whittle.train.Progress;
+import dev.whittle.train.TrainConfig;
+import dev.whittle.train.Trainer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code whittle lowrank}: truncated-SVD factorization of dense and convolution layers. */
+@Command(
+    name = "lowrank",
+    mixinStandardHelpOptions = true,
+    description = "Factorize dense and convolution layers by truncated SVD: each becomes two thin"
+        + " layers (a convolution: a thin one, then a 1x1) wherever that saves parameters and"
+        + " multiply-adds; then fine-tune. The second layer keeps the original name, the first"
+        + " is NAME_a.",
+    footer = {"", "Examples:",
+        "  whittle lowrank base.wtl --energy 0.95 --finetune-epochs 2 --data mnist --out lr.wtl",
+        "  whittle lowrank base.wtl --rank fc1=64,fc2=32 --data mnist --out lr.wtl"})
+final class LowRankCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "a .wtl or .onnx file")
+  Path file;
+
+  @Option(names = "--rank", paramLabel = "R",
+      description = "rank kept: one value for every layer, per layer (fc1=64,fc2=32), or both"
+          + " (64,fc3=8); layers not named are left whole unless a value or --energy covers them")
+  String rank;
+
+  @Option(names = "--energy", paramLabel = "E",
+      description = "keep the smallest rank whose squared singular values reach this fraction of"
+          + " their sum, in (0, 1]; per-layer --rank values take precedence")
+  Double energy;
+
+  @Option(names = "--finetune-epochs", paramLabel = "N", defaultValue = "2",
+      description = "fine-tuning budget in epochs (default: ${DEFAULT-VALUE})")
+  int finetuneEpochs;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed (default: 1)")
+  long seed;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "the factorized model")
+  Path out;
+
+  @Mixin ThreadsOption threads;
+  @Mixin DataOptions data;
+  @Mixin TrainOptions train;
+  @Mixin JsonOption json;
+
+  @Override
+  public Integer call() {
+    Outputs.checkModelOut(out);
+    json.check();
+    RankSpec rs = RankSpec.parse(rank, energy);
+    if (finetuneEpochs < 0) {
+      throw new InputException("--finetune-epochs must be at least 0, got " + finetuneEpochs);
+    }
+    TrainConfig ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed));
+    threads.apply();
+    Model model = ModelSource.load(file);
+    Split split = data.load();
+    Inputs.checkCompatible(model, file, split, data.name);
+    Progress progress = Progress.stderr();
+    long t0 = System.nanoTime();
+    LowRank.Result r = LowRank.factorize(model, rs);
+    Map<String, Object> ranks = new LinkedHashMap<>(); // ordered: the same bytes every time
+    for (LowRank.LayerRank l : r.layers()) {
+      progress.message("lowrank: " + l.summary());
+      ranks.put(l.name(), l.factored() ? l.rank() + "/" + l.fullRank() : "whole");
+    }
+    Model factored = r.model();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (finetuneEpochs > 0) {
+      double acc = PlanAccuracy.of(Plan.compile(factored), split.test());
+      progress.message(String.format("lowrank: accuracy before fine-tuning %.2f%%", 100 * acc));
+      seconds += new Trainer(ft.withEpochs(finetuneEpochs), progress).fit(factored, split.train())
+          .seconds();
+    }
+    Map<String, Object> how = new LinkedHashMap<>();
+    if (rank != null) {
+      how.put("rank", rank);
+    }
+    if (energy != null) {
+      how.put("energy", energy);
+    }
+    how.put("ranks", ranks);
+    how.put("finetune_epochs", finetuneEpochs);
+    factored.provenance().put("lowrank", Json.compact(how));
+    var metrics = Finish.save(factored, split, out,
+        Outputs.command("lowrank", spec.commandLine().getParseResult().originalArgs()), seconds);
+    Reports.printMetrics(System.out, metrics);
+    json.write(metrics.toMap());
+    return 0;
+  }
+}
