@@ -66,6 +66,13 @@ public final class Quantization {
       String name = names.get(i);
       Layer l = weighted(model, name);
       Parameter w = l instanceof Dense d ? d.weight() : ((Conv2d) l).weight();
+      for (Constraint c : w.constraints()) {
+        if (c instanceof dev.whittle.nn.SharedWeights) {
+          throw new InputException("layer '" + name + "' shares its weights through a codebook;"
+              + " quantize before sharing, or share alone (its indices already are "
+              + "low-bit integers)");
+        }
+      }
       removeQuantization(w);
       boolean edge = i == 0 || i == names.size() - 1;
       Integer named = spec.layerBits().get(name);
