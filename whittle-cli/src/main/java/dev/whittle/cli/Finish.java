@@ -30,4 +30,10 @@ final class Finish {
             .replaceAll("/.*", ""), acc, split.test().n(), out.toFile().length(), trainSeconds)
         .withPlan(plan.macs());
   }
+
+  /** Prints a made model's metrics and writes them where {@code --json} asks. */
+  static void report(Metrics m, JsonOption json) {
+    Reports.printMetrics(System.out, m);
+    json.write(m.toMap());
+  }
 }

@@ -52,11 +52,9 @@ final class LowRankCommand implements Callable<Integer> {
       description = "fine-tuning budget in epochs (default: ${DEFAULT-VALUE})")
   int finetuneEpochs;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed (default: 1)")
-  long seed;
-
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "the factorized model")
-  Path out;
+  @Mixin ModelOutput output;
+  private Path out;
+  private long seed;
 
   @Mixin ThreadsOption threads;
   @Mixin DataOptions data;
@@ -65,7 +63,8 @@ final class LowRankCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Outputs.checkModelOut(out);
+    out = output.checked();
+    seed = output.seed;
     json.check();
     RankSpec rs = RankSpec.parse(rank, energy);
     if (finetuneEpochs < 0) {
@@ -104,8 +103,7 @@ final class LowRankCommand implements Callable<Integer> {
     factored.provenance().put("lowrank", Json.compact(how));
     var metrics = Finish.save(factored, split, out,
         Outputs.command("lowrank", spec.commandLine().getParseResult().originalArgs()), seconds);
-    Reports.printMetrics(System.out, metrics);
-    json.write(metrics.toMap());
+    Finish.report(metrics, json);
     return 0;
   }
 }

@@ -74,11 +74,9 @@ final class PruneCommand implements Callable<Integer> {
       description = "with --method l1: the penalty's strength (default: ${DEFAULT-VALUE})")
   double l1Lambda;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed (default: 1)")
-  long seed;
-
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "the pruned model")
-  Path out;
+  @Mixin ModelOutput output;
+  private Path out;
+  private long seed;
 
   @Mixin ThreadsOption threads;
 
@@ -88,7 +86,8 @@ final class PruneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Outputs.checkModelOut(out);
+    out = output.checked();
+    seed = output.seed;
     json.check();
     if (!scope.equals("layer") && !scope.equals("global")) {
       throw new InputException("--scope must be layer or global, got '" + scope + "'");
@@ -131,8 +130,7 @@ final class PruneCommand implements Callable<Integer> {
     model.provenance().put("pruning", Json.compact(how));
     var metrics = Finish.save(model, split, out,
         Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds);
-    Reports.printMetrics(System.out, metrics);
-    json.write(metrics.toMap());
+    Finish.report(metrics, json);
     return 0;
   }
 
@@ -161,8 +159,7 @@ final class PruneCommand implements Callable<Integer> {
     slim.provenance().put("pruning", Json.compact(how));
     var metrics = Finish.save(slim, split, out,
         Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds);
-    Reports.printMetrics(System.out, metrics);
-    json.write(metrics.toMap());
+    Finish.report(metrics, json);
     return 0;
   }
 }

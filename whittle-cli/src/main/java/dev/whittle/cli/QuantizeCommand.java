@@ -83,11 +83,9 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "qat, binary, ternary, logic: epochs of training (default: 2)")
   Integer finetuneEpochs;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed (default: 1)")
-  long seed;
-
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "the quantized model")
-  Path out;
+  @Mixin ModelOutput output;
+  private Path out;
+  private long seed;
 
   @Mixin ThreadsOption threads;
   @Mixin DataOptions data;
@@ -96,7 +94,8 @@ final class QuantizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Outputs.checkModelOut(out);
+    out = output.checked();
+    seed = output.seed;
     json.check();
     QuantSpec.Mode m = QuantSpec.Mode.parse(mode);
     Map<String, Integer> parsed = QuantSpec.parseBits(bits);
@@ -169,8 +168,7 @@ final class QuantizeCommand implements Callable<Integer> {
     var metrics = Finish.save(model, split, out,
         Outputs.command("quantize", spec.commandLine().getParseResult().originalArgs()), seconds);
     p.notes().forEach(n -> System.out.println("note: " + n));
-    Reports.printMetrics(System.out, metrics);
-    json.write(metrics.toMap());
+    Finish.report(metrics, json);
     return 0;
   }
 }

@@ -60,11 +60,9 @@ final class ShareCommand implements Callable<Integer> {
       description = "epochs of centroid fine-tuning (default: ${DEFAULT-VALUE})")
   int finetuneEpochs;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed (default: 1)")
-  long seed;
-
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "the shared model")
-  Path out;
+  @Mixin ModelOutput output;
+  private Path out;
+  private long seed;
 
   @Mixin ThreadsOption threads;
   @Mixin DataOptions data;
@@ -73,7 +71,8 @@ final class ShareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Outputs.checkModelOut(out);
+    out = output.checked();
+    seed = output.seed;
     json.check();
     KMeans.Init in = KMeans.Init.parse(init);
     ShareSpec ss = ShareSpec.parse(bits, in, seed);
@@ -113,8 +112,7 @@ final class ShareCommand implements Callable<Integer> {
     model.provenance().put("sharing", Json.compact(how));
     var metrics = Finish.save(model, split, out,
         Outputs.command("share", spec.commandLine().getParseResult().originalArgs()), seconds);
-    Reports.printMetrics(System.out, metrics);
-    json.write(metrics.toMap());
+    Finish.report(metrics, json);
     return 0;
   }
 }
