@@ -14,6 +14,7 @@ final class IntWeights {
   private final int bits;
   private final Int8Gemm.Packed packed;
   private final int[] zeroPoints;
+  private final int[] rowSums; // the packed form hands out copies: keep one
 
   IntWeights(int[] codes, int[] zeroPoints, int out, int k, int bits) {
     this.k = k;
@@ -29,11 +30,12 @@ final class IntWeights {
     }
     this.packed = bits >= 8 ? Int8Gemm.pack(b, out, k)
         : Int8Gemm.pack(BitPack.pack(b, Math.max(2, bits)), Math.max(2, bits), out, k);
+    this.rowSums = packed.rowSums();
   }
 
   /** Per row: the sum of its codes. */
   int[] rowSums() {
-    return packed.rowSums();
+    return rowSums;
   }
 
   /** Per row: the zero point of its codes. */

@@ -24,19 +24,33 @@ final class QuantConvOp implements Op {
   private final float[] bias;
   private final Epilogue epilogue;
   private final InputCodes codes;
-  private final ThreadLocal<Scratch> scratch;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  /** Bytes of patches per chunk of samples: one GEMM covers every sample of a chunk. */
+  private static final int CHUNK_BYTES = 4 << 20;
 
   private static final class Scratch {
-    final byte[] x;
-    final byte[] patches;
-    final int[] acc;
-    final int[] patchSum;
+    byte[] x = new byte[0];
+    byte[] patches = new byte[0];
+    int[] acc = new int[0];
+    int[] patchSum = new int[0];
+    float[] scale = new float[0];
+    int[] zp = new int[0];
+    final float[] oneScale = new float[1];
+    final int[] oneZp = new int[1];
+    final int[] oneSum = new int[1];
 
-    Scratch(int inSize, int sp, int k, int oc) {
-      x = new byte[inSize];
-      patches = new byte[sp * k];
-      acc = new int[oc * sp];
-      patchSum = new int[sp];
+    void ensure(int inSize, int samples, int sp, int k, int oc) {
+      if (x.length < inSize) {
+        x = new byte[inSize];
+      }
+      if (patches.length < samples * sp * k) {
+        patches = new byte[samples * sp * k];
+        acc = new int[oc * samples * sp];
+        patchSum = new int[samples * sp];
+        scale = new float[samples];
+        zp = new int[samples];
+      }
     }
   }
 
@@ -58,9 +72,6 @@ final class QuantConvOp implements Op {
     this.bias = bias;
     this.epilogue = epilogue;
     this.codes = codes;
-    int inSize = c * h * w;
-    int sp = oh * ow;
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(inSize, sp, k, oc));
   }
 
   @Override
@@ -68,34 +79,45 @@ final class QuantConvOp implements Op {
     int inSize = c * h * w;
     int sp = oh * ow;
     int outSize = oc * sp;
-    Parallel.forRange(n, (s0, s1) -> {
-      Scratch s = scratch.get();
-      float[] rs = new float[1];
-      int[] zp = new int[1];
-      int[] sum = new int[1];
-      for (int r = s0; r < s1; r++) {
-        codes.encode(inputs[0], r * inSize, 1, inSize, s.x, rs, zp, sum);
-        unfold(s.x, (byte) zp[0], s.patches, s.patchSum);
-        weights.multiply(sp, s.patches, k, s.acc, 1, sp);
-        for (int f = 0; f < oc; f++) {
-          float m = rs[0] * scale[f];
-          int off = r * outSize + f * sp;
-          for (int p = 0; p < sp; p++) {
-            int acc = codes.exact(s.acc[f * sp + p], zp[0], s.patchSum[p], weights, f);
-            y[off + p] = (float) acc * m + bias[f];
-          }
-        }
-        Epilogue.apply(epilogue, y, r * outSize, outSize);
+    int chunk = Math.max(1, Math.min(n, CHUNK_BYTES / Math.max(1, sp * k)));
+    Scratch s = scratch.get();
+    s.ensure(inSize, chunk, sp, k, oc);
+    for (int s0 = 0; s0 < n; s0 += chunk) {
+      int cs = Math.min(chunk, n - s0);
+      int first = s0;
+      for (int r = 0; r < cs; r++) {
+        codes.encode(inputs[0], (s0 + r) * inSize, 1, inSize, s.x, s.oneScale, s.oneZp, s.oneSum);
+        s.scale[r] = s.oneScale[0];
+        s.zp[r] = s.oneZp[0];
+        unfold(s.x, (byte) s.zp[r], s.patches, r * sp * k, s.patchSum, r * sp);
       }
-    });
+      // acc (oc, cs * sp): the transposed product, one row per output channel
+      int m = cs * sp;
+      weights.multiply(m, s.patches, k, s.acc, 1, m);
+      Parallel.forRange(cs, (r0, r1) -> {
+        for (int r = r0; r < r1; r++) {
+          int sample = first + r;
+          for (int f = 0; f < oc; f++) {
+            float mul = s.scale[r] * scale[f];
+            int off = sample * outSize + f * sp;
+            for (int p = 0; p < sp; p++) {
+              int acc = codes.exact(s.acc[f * m + r * sp + p], s.zp[r], s.patchSum[r * sp + p],
+                  weights, f);
+              y[off + p] = (float) acc * mul + bias[f];
+            }
+          }
+          Epilogue.apply(epilogue, y, sample * outSize, outSize);
+        }
+      });
+    }
   }
 
   /** Patches (oh * ow, c * kh * kw) of one sample's codes; outside the image: the zero point. */
-  private void unfold(byte[] x, byte zero, byte[] patches, int[] patchSum) {
+  private void unfold(byte[] x, byte zero, byte[] patches, int pOff, int[] patchSum, int sOff) {
     for (int oy = 0; oy < oh; oy++) {
       for (int ox = 0; ox < ow; ox++) {
         int p = oy * ow + ox;
-        int base = p * k;
+        int base = pOff + p * k;
         int total = 0;
         int q = 0;
         for (int ch = 0; ch < c; ch++) {
@@ -109,7 +131,7 @@ final class QuantConvOp implements Op {
             }
           }
         }
-        patchSum[p] = total;
+        patchSum[sOff + p] = total;
       }
     }
   }
