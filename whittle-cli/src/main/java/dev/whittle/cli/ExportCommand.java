@@ -6,6 +6,7 @@ import dev.whittle.eval.ModelStats;
 import dev.whittle.io.AtomicFile;
 import dev.whittle.nn.Model;
 import dev.whittle.onnx.OnnxExporter;
+import dev.whittle.onnx.WeightForm;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +34,11 @@ final class ExportCommand implements Callable<Integer> {
       description = "the file to write, such as model.onnx")
   Path out;
 
+  @Option(names = "--shared-weights", paramLabel = "FORM", defaultValue = "gather",
+      description = "shared (codebook) weights as gather (uint8 indices into the codebook,"
+          + " joined by Gather: a quarter of float32) or float (default: ${DEFAULT-VALUE})")
+  String sharedWeights;
+
   @Mixin JsonOption json;
 
   @Override
@@ -40,10 +46,18 @@ final class ExportCommand implements Callable<Integer> {
     if (!format.equals("onnx")) {
       throw new InputException("--format must be onnx, got '" + format + "'");
     }
+    if (!sharedWeights.equals("gather") && !sharedWeights.equals("float")) {
+      throw new InputException("--shared-weights must be gather or float, got '" + sharedWeights
+          + "'");
+    }
     AtomicFile.checkTarget(out);
     json.check();
     Model model = ModelSource.load(file);
-    byte[] bytes = OnnxExporter.standard().toBytes(model);
+    OnnxExporter exporter = OnnxExporter.standard();
+    if (sharedWeights.equals("float")) {
+      exporter = exporter.withWeightForm(WeightForm.QDQ);
+    }
+    byte[] bytes = exporter.toBytes(model);
     AtomicFile.write(out, bytes);
     StringBuilder in = new StringBuilder("(N");
     for (int d : model.inputShape()) {

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:",
         "  whittle lowrank base.wtl --energy 0.95 --finetune-epochs 2 --data mnist --out lr.wtl",
         "  whittle lowrank base.wtl --rank fc1=64,fc2=32 --data mnist --out lr.wtl"})
-final class LowRankCommand implements Callable<Integer> {
+final class LowRankCommand implements Callable<Integer>, StepCommand {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "MODEL", description = "a .wtl or .onnx file")
@@ -61,16 +61,24 @@ final class LowRankCommand implements Callable<Integer> {
   @Mixin TrainOptions train;
   @Mixin JsonOption json;
 
+  private RankSpec rs;
+  private TrainConfig ft;
+
   @Override
-  public Integer call() {
-    out = output.checked();
+  public void checkOptions() {
     seed = output.seed;
-    json.check();
-    RankSpec rs = RankSpec.parse(rank, energy);
+    rs = RankSpec.parse(rank, energy);
     if (finetuneEpochs < 0) {
       throw new InputException("--finetune-epochs must be at least 0, got " + finetuneEpochs);
     }
-    TrainConfig ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed));
+    ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed));
+  }
+
+  @Override
+  public Integer call() {
+    out = output.checked();
+    json.check();
+    checkOptions();
     threads.apply();
     Model model = ModelSource.load(file);
     Split split = data.load();

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       QuantizeCommand.class,
       ShareCommand.class,
       LowRankCommand.class,
+      PipelineCommand.class,
       SensitivityCommand.class,
       ImportCommand.class,
       ExportCommand.class,

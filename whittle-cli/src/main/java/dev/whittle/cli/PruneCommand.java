@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         "  whittle prune base.wtl --method magnitude --sparsity 0.92 --scope global"
             + " --schedule iterative:4 --finetune-epochs 4 --data mnist --out p.wtl",
         "  whittle prune base.wtl --sparsity fc1=0.92,fc2=0.91,fc3=0.74 --data mnist --out p.wtl"})
-final class PruneCommand implements Callable<Integer> {
+final class PruneCommand implements Callable<Integer>, StepCommand {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "MODEL", description = "a .wtl or .onnx file")
@@ -84,20 +84,30 @@ final class PruneCommand implements Callable<Integer> {
   @Mixin TrainOptions train;
   @Mixin JsonOption json;
 
+  private PruneSpec ps;
+  private PruningSchedule sched;
+  private TrainConfig ft;
+
   @Override
-  public Integer call() {
-    out = output.checked();
+  public void checkOptions() {
     seed = output.seed;
-    json.check();
+    Importance.checkName(method);
     if (!scope.equals("layer") && !scope.equals("global")) {
       throw new InputException("--scope must be layer or global, got '" + scope + "'");
     }
-    PruneSpec ps = PruneSpec.parse(sparsity, scope.equals("global"));
-    PruningSchedule sched = PruningSchedule.parse(schedule);
+    ps = PruneSpec.parse(sparsity, scope.equals("global"));
+    sched = PruningSchedule.parse(schedule);
     if (finetuneEpochs < 0 || l1Epochs < 0) {
       throw new InputException("--finetune-epochs and --l1-epochs must be at least 0");
     }
-    TrainConfig ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed));
+    ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed));
+  }
+
+  @Override
+  public Integer call() {
+    out = output.checked();
+    json.check();
+    checkOptions();
     threads.apply();
     Model model = ModelSource.load(file);
     Split split = data.load();

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         "  whittle quantize base.wtl --bits 4 --mode qat --finetune-epochs 2 --data mnist --out q4.wtl",
         "  whittle quantize base.wtl --bits fc1=4,fc2=4,fc3=8 --mode ptq --data mnist --out mixed.wtl",
         "  whittle quantize base.wtl --mode ternary --finetune-epochs 2 --data mnist --out t.wtl"})
-final class QuantizeCommand implements Callable<Integer> {
+final class QuantizeCommand implements Callable<Integer>, StepCommand {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "MODEL", description = "a .wtl or .onnx file")
@@ -92,11 +92,13 @@ final class QuantizeCommand implements Callable<Integer> {
   @Mixin TrainOptions train;
   @Mixin JsonOption json;
 
+  private QuantSpec qs;
+  private int epochs;
+  private TrainConfig ft;
+
   @Override
-  public Integer call() {
-    out = output.checked();
+  public void checkOptions() {
     seed = output.seed;
-    json.check();
     QuantSpec.Mode m = QuantSpec.Mode.parse(mode);
     Map<String, Integer> parsed = QuantSpec.parseBits(bits);
     int def = parsed.remove("");
@@ -124,7 +126,7 @@ final class QuantizeCommand implements Callable<Integer> {
     if (binaryActivations && m != QuantSpec.Mode.BINARY) {
       throw new InputException("--binary-activations needs --mode binary");
     }
-    int epochs = finetuneEpochs != null ? finetuneEpochs : m.trains() ? 2 : 0;
+    epochs = finetuneEpochs != null ? finetuneEpochs : m.trains() ? 2 : 0;
     if (epochs < 0) {
       throw new InputException("--finetune-epochs must be at least 0, got " + epochs);
     }
@@ -132,9 +134,17 @@ final class QuantizeCommand implements Callable<Integer> {
       throw new InputException("--finetune-epochs applies to qat, binary, ternary and logic;"
           + " --mode " + mode + " does not train");
     }
-    QuantSpec qs = new QuantSpec(m, def, parsed, actBits == null ? 0 : actBits, allChannels,
+    qs = new QuantSpec(m, def, parsed, actBits == null ? 0 : actBits, allChannels,
         channelLayers, !asymmetric, calibration, calibrationSamples, binaryActivations, quantizeEdges);
-    TrainConfig ft = train.over(TrainConfig.finetuneDefaults(Math.max(1, epochs), seed));
+    ft = train.over(TrainConfig.finetuneDefaults(Math.max(1, epochs), seed));
+  }
+
+  @Override
+  public Integer call() {
+    out = output.checked();
+    json.check();
+    checkOptions();
+    QuantSpec.Mode m = qs.mode();
     threads.apply();
     Model source = ModelSource.load(file);
     Split split = data.load();

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:",
         "  whittle share p.wtl --bits 5 --init linear --finetune-epochs 2 --data mnist --out s.wtl",
         "  whittle share base.wtl --bits 4,fc3=6 --init density --data mnist --out s.wtl"})
-final class ShareCommand implements Callable<Integer> {
+final class ShareCommand implements Callable<Integer>, StepCommand {
   /**
    * The fine-tuning rate when --lr is not given. A centroid's gradient is the sum of its
    * members' (Han et al. 2016, eq. 3), thousands of them in a large layer, so the rate is a
@@ -69,17 +69,26 @@ final class ShareCommand implements Callable<Integer> {
   @Mixin TrainOptions train;
   @Mixin JsonOption json;
 
+  private KMeans.Init in;
+  private ShareSpec ss;
+  private TrainConfig ft;
+
   @Override
-  public Integer call() {
-    out = output.checked();
+  public void checkOptions() {
     seed = output.seed;
-    json.check();
-    KMeans.Init in = KMeans.Init.parse(init);
-    ShareSpec ss = ShareSpec.parse(bits, in, seed);
+    in = KMeans.Init.parse(init);
+    ss = ShareSpec.parse(bits, in, seed);
     if (finetuneEpochs < 0) {
       throw new InputException("--finetune-epochs must be at least 0, got " + finetuneEpochs);
     }
-    TrainConfig ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed).withLr(LR));
+    ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed).withLr(LR));
+  }
+
+  @Override
+  public Integer call() {
+    out = output.checked();
+    json.check();
+    checkOptions();
     threads.apply();
     Model model = ModelSource.load(file);
     Split split = data.load();

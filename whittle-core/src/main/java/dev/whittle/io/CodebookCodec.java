@@ -190,20 +190,7 @@ public final class CodebookCodec {
         in[i * per + 1] = (byte) (symbols[i] >>> 8);
       }
     }
-    java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION,
-        true);
-    try {
-      d.setInput(in);
-      d.finish();
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      byte[] buf = new byte[8192];
-      while (!d.finished()) {
-        out.write(buf, 0, d.deflate(buf));
-      }
-      return new Section(DEFLATE, out.toByteArray());
-    } finally {
-      d.end();
-    }
+    return new Section(DEFLATE, Deflate.deflate(in));
   }
 
   /**
@@ -234,6 +221,39 @@ public final class CodebookCodec {
           .append(x.coding() == kept ? "* " : " ").append(x.bytes()).append(" B");
     }
     return b.toString();
+  }
+
+  /**
+   * What a payload spends, for the Deep Compression table (Han et al. 2016, Tables 2 and 3).
+   *
+   * @param entries non-zero weights, each with one index
+   * @param gapSymbols position symbols, fillers included (0 without positions)
+   * @param rawBytes the two streams packed at their widths, b bits per index and w per gap
+   *     symbol, plus the centroids: the size before entropy coding
+   * @param positionBytes the position section as stored (0 without positions)
+   * @param indexBytes the index section as stored
+   * @param bytes the whole payload
+   */
+  public record Stats(int bits, int gapBits, int centroids, int entries, int gapSymbols,
+      long rawBytes, long positionBytes, long indexBytes, long bytes) {}
+
+  /** The figures of a payload written by {@link #encode}. */
+  public static Stats stats(byte[] payload) {
+    ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+    int bits = b.get() & 0xFF;
+    int gapBits = b.get() & 0xFF;
+    int k = b.getInt();
+    int n = b.getInt();
+    int gapCount = b.getInt();
+    int at = HEADER_BYTES + 4 * k;
+    long positions = 0;
+    if (gapBits > 0) {
+      positions = 5L + b.getInt(at + 1);
+      at += (int) positions;
+    }
+    long indices = 5L + b.getInt(at + 1);
+    long raw = ((long) n * bits + 7) / 8 + ((long) gapCount * gapBits + 7) / 8 + 4L * k;
+    return new Stats(bits, gapBits, k, n, gapCount, raw, positions, indices, payload.length);
   }
 
   /** The coding names of a payload's sections ("huffman"), positions first; checked lightly. */
@@ -355,9 +375,6 @@ public final class CodebookCodec {
   /** A section's symbols, its coding and the offset after it. */
   private record Read(int[] symbols, int coding, int end) {}
 
-  /** Most bytes one byte of a deflate stream can give (RFC 1951: 258 bytes from 2 bits). */
-  private static final long DEFLATE_RATIO = 1032;
-
   /**
    * Reads one section of {@code count} symbols, checking the count against the section's size
    * before allocating anything for it.
@@ -409,11 +426,6 @@ public final class CodebookCodec {
         }
       }
       case DEFLATE -> {
-        int per = alphabet > 256 ? 2 : 1;
-        if (count * per > DEFLATE_RATIO * (len + 1)) {
-          throw new InputException(where + ": " + count + " symbols cannot come from a "
-              + len + "-byte deflate stream");
-        }
         out = inflate(p, from, (int) len, (int) count, alphabet, where);
       }
       default -> throw new InputException(where + ": unknown section coding " + c);
@@ -424,33 +436,7 @@ public final class CodebookCodec {
   private static int[] inflate(byte[] p, int from, int len, int count, int alphabet,
       String where) {
     int per = alphabet > 256 ? 2 : 1;
-    byte[] buf = new byte[count * per];
-    java.util.zip.Inflater inf = new java.util.zip.Inflater(true);
-    try {
-      inf.setInput(p, from, len);
-      int got = 0;
-      while (got < buf.length) {
-        int m = inf.inflate(buf, got, buf.length - got);
-        if (m == 0 && (inf.finished() || inf.needsInput() || inf.needsDictionary())) {
-          throw new InputException(where + ": deflate stream ends after " + got / per + " of "
-              + count + " symbols");
-        }
-        got += m;
-      }
-      // The stream must end exactly here: one more byte of output would be one too many.
-      if (!inf.finished() && inf.inflate(new byte[1]) != 0) {
-        throw new InputException(where + ": deflate stream holds more than " + count
-            + " symbols");
-      }
-      if (!inf.finished() || inf.getRemaining() != 0) {
-        throw new InputException(where + ": deflate stream does not end where its section does");
-      }
-    } catch (java.util.zip.DataFormatException e) {
-      throw new InputException(where + ": corrupt deflate stream ("
-          + String.valueOf(e.getMessage()).replaceAll("[\\r\\n]+", " ") + ")", e);
-    } finally {
-      inf.end();
-    }
+    byte[] buf = Deflate.inflate(p, from, len, (long) count * per, where);
     int[] out = new int[count];
     for (int i = 0; i < count; i++) {
       int s = buf[i * per] & 0xFF;

@@ -11,8 +11,11 @@ final class WtlFormat {
   /** The first 8 bytes of every file: ASCII {@code WHITTLE} and a zero byte. */
   static final byte[] MAGIC = "WHITTLE\0".getBytes(StandardCharsets.US_ASCII);
 
-  /** The format version this code writes, and the newest it reads. */
-  static final int VERSION = 1;
+  /**
+   * The newest format version this code writes and reads. Version 2 adds the DEFL section; a
+   * file without one is written as version 1.
+   */
+  static final int VERSION = 2;
 
   /** Header flags this code understands (none yet). */
   static final int KNOWN_FLAGS = 0;
@@ -30,6 +33,11 @@ final class WtlFormat {
   static final int STAT = fourCc("STAT");
   static final int PROV = fourCc("PROV");
   static final int ENDS = fourCc("ENDS");
+
+  /** A deflated section: u32 tag, u64 length of the inflated payload, raw deflate stream. */
+  static final int DEFL = fourCc("DEFL");
+
+  static final int DEFL_HEAD_BYTES = 12;
 
   /** Attribute value type tags (u8). Zero is never used. */
   static final int ATTR_LONG = 1;

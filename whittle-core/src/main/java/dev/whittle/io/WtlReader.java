@@ -187,6 +187,30 @@ public final class WtlReader {
           }
           break;
         }
+        ByteBuffer payload = ByteBuffer.wrap(file, payloadStart, (int) length).slice();
+        if (tag == DEFL) {
+          if (version < 2) {
+            throw fail("a deflated section in a version " + version + " file (needs version 2)");
+          }
+          if (length < DEFL_HEAD_BYTES) {
+            throw fail("deflated section of " + length + " bytes, shorter than its "
+                + DEFL_HEAD_BYTES + "-byte head");
+          }
+          ByteBuffer h = payload.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+          tag = h.getInt();
+          long size = h.getLong();
+          if (!(tag == GRPH || tag == CONS || tag == STAT || tag == PROV)) {
+            throw fail("deflated section holds " + tagName(tag) + "; only GRPH, CONS, STAT and"
+                + " PROV are stored deflated");
+          }
+          if (size > 4 * maxElements) {
+            throw fail("deflated " + tagName(tag) + " claims " + Long.toUnsignedString(size)
+                + " bytes, above the limit of " + 4 * maxElements + " (" + MAX_ELEMENTS_PROPERTY
+                + ")");
+          }
+          payload = ByteBuffer.wrap(Deflate.inflate(file, payloadStart + DEFL_HEAD_BYTES,
+              (int) length - DEFL_HEAD_BYTES, size, fileName + ": deflated " + tagName(tag)));
+        }
         boolean known =
             tag == GRPH || tag == TENS || tag == CONS || tag == STAT || tag == PROV;
         if (!known) {
@@ -195,12 +219,7 @@ public final class WtlReader {
         if (!seen.add(tag)) {
           throw fail("section " + tagName(tag) + " appears twice");
         }
-        Cursor c =
-            new Cursor(
-                ByteBuffer.wrap(file, payloadStart, (int) length)
-                    .slice()
-                    .order(ByteOrder.LITTLE_ENDIAN),
-                "section " + tagName(tag));
+        Cursor c = new Cursor(payload.order(ByteOrder.LITTLE_ENDIAN), "section " + tagName(tag));
         if (tag == GRPH) {
           nodes = nodes(c);
         } else if (tag == TENS) {
@@ -228,6 +247,9 @@ public final class WtlReader {
       }
     }
 
+    /** The file's format version, once the header is read. */
+    private int version;
+
     private void header(ByteBuffer bb) {
       int n = file.length;
       if (n == 0) {
@@ -241,7 +263,7 @@ public final class WtlReader {
         throw fail("truncated: the header needs " + HEADER_BYTES + " bytes, " + n + " present");
       }
       bb.position(MAGIC.length);
-      int version = Short.toUnsignedInt(bb.getShort());
+      version = Short.toUnsignedInt(bb.getShort());
       int flags = Short.toUnsignedInt(bb.getShort());
       if (version == 0) {
         throw fail("format version 0 is not valid (expected 1 to " + VERSION + ")");

@@ -20,6 +20,9 @@ import java.util.zip.CRC32C;
  * same model always gives the same bytes: no timestamps, lists and maps in their stored order.
  */
 public final class WtlWriter {
+  /** Bytes a deflated section must save to be stored so. */
+  static final int MIN_DEFLATE_GAIN = 64;
+
   private WtlWriter() {}
 
   /**
@@ -48,26 +51,39 @@ public final class WtlWriter {
   private static byte[] encode(WtlModel m, String label) {
     int[] tags = {GRPH, TENS, CONS, STAT, PROV};
     long[] lengths = new long[tags.length];
+    byte[][] packed = new byte[tags.length][]; // a metadata section stored deflated, or null
     long total = HEADER_BYTES + SECTION_HEAD_BYTES + CRC_BYTES; // header and end marker
-    Out counter = new Out(null);
     for (int i = 0; i < tags.length; i++) {
-      long before = counter.count;
+      Out counter = new Out(null);
       section(counter, tags[i], m);
-      lengths[i] = counter.count - before;
-      total += SECTION_HEAD_BYTES + lengths[i] + CRC_BYTES;
+      lengths[i] = counter.count;
+      if (tags[i] != TENS && lengths[i] > DEFL_HEAD_BYTES) {
+        packed[i] = deflated(tags[i], m, lengths[i]);
+      }
+      long stored = packed[i] != null ? DEFL_HEAD_BYTES + packed[i].length : lengths[i];
+      total += SECTION_HEAD_BYTES + stored + CRC_BYTES;
     }
     if (total > MAX_FILE_BYTES) {
       String message =
           "the model needs " + bytes(total) + ", more than the 2 GiB a .wtl file can hold";
       throw new InputException(label == null ? message : label + ": " + message);
     }
+    boolean anyPacked = java.util.Arrays.stream(packed).anyMatch(java.util.Objects::nonNull);
     ByteBuffer buf = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
     Out out = new Out(buf);
     buf.put(MAGIC);
-    buf.putShort((short) VERSION);
+    // Version 1 readers skip unknown sections, so a file with a deflated one says version 2.
+    buf.putShort((short) (anyPacked ? VERSION : 1));
     buf.putShort((short) 0);
     for (int i = 0; i < tags.length; i++) {
       int start = buf.position();
+      if (packed[i] != null) {
+        buf.putInt(DEFL);
+        buf.putLong(DEFL_HEAD_BYTES + packed[i].length);
+        buf.putInt(tags[i]).putLong(lengths[i]).put(packed[i]);
+        putCrc(buf, start);
+        continue;
+      }
       buf.putInt(tags[i]);
       buf.putLong(lengths[i]);
       section(out, tags[i], m);
@@ -84,6 +100,21 @@ public final class WtlWriter {
       throw new IllegalStateException("file size miscounted");
     }
     return buf.array();
+  }
+
+  /**
+   * The payload of a metadata section deflated, when that saves at least {@value
+   * #MIN_DEFLATE_GAIN} bytes; else null. Metadata is mostly names and provenance text, which
+   * deflate shrinks to a third; a small model's stays plain (and its file version 1).
+   */
+  private static byte[] deflated(int tag, WtlModel m, long length) {
+    if (length > Integer.MAX_VALUE - 8) {
+      return null;
+    }
+    ByteBuffer raw = ByteBuffer.allocate((int) length).order(ByteOrder.LITTLE_ENDIAN);
+    section(new Out(raw), tag, m);
+    byte[] z = Deflate.deflate(raw.array());
+    return DEFL_HEAD_BYTES + z.length + MIN_DEFLATE_GAIN <= length ? z : null;
   }
 
   /** A whole section (tag, length, payload, CRC) around {@code payload}; for tests and tools. */

@@ -6,7 +6,7 @@
  * dev.whittle.io.WtlReader} reads it, {@link dev.whittle.io.AtomicFile} writes any file
  * atomically.
  *
- * <h2>Format version 1</h2>
+ * <h2>Format versions 1 and 2</h2>
  *
  * <p>All integers are little-endian; {@code u8/u16/u32/u64} are unsigned, {@code i64} signed,
  * {@code f64} is an IEEE 754 double's raw bits as a u64. The same model always gives the same
@@ -15,7 +15,8 @@
  * <pre>
  * file      = header section* ends                      (nothing may follow ends)
  * header    = "WHITTLE" 0x00                            8 bytes of magic
- *             u16 version                               1; 0 is invalid; newer is rejected
+ *             u16 version                               1 or 2 (2: may hold DEFL sections); 0 is
+ *                                                       invalid; newer is rejected
  *             u16 flags                                 0; any unknown bit is rejected
  * section   = u32 tag                                   4 ASCII bytes in file order, e.g. "GRPH"
  *             u64 length                                payload bytes
@@ -35,6 +36,11 @@
  *   constraint      = string parameter, string kind, attrs, u32 count, tensor*
  * "STAT" state      = u32 count, tensor*                training state; names unique
  * "PROV" provenance = u32 count, (string key, string value)*   keys unique, in order
+ * "DEFL" deflated   = u32 tag, u64 length, byte[] raw deflate stream (RFC 1951)     version 2
+ *                     the section {@code tag} (GRPH, CONS, STAT or PROV), whose payload of
+ *                     {@code length} bytes is the stream inflated exactly; the writer stores a
+ *                     metadata section so whenever that is smaller, and writes version 1 when
+ *                     it stores none
  *
  * string  = u32 n, byte[n]                              UTF-8, strictly valid
  * attrs   = u32 count, (string key, u8 type, value)*    keys unique and non-empty, in order

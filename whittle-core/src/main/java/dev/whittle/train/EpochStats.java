@@ -10,7 +10,15 @@ public record EpochStats(
         + ",\"val_accuracy\":" + num(valAccuracy) + "}";
   }
 
+  /**
+   * Six significant digits: a curve is for reading and plotting, and full doubles would make it
+   * most of a compressed model's provenance.
+   */
   private static String num(double v) {
-    return Double.isFinite(v) ? Double.toString(v) : "null";
+    if (!Double.isFinite(v)) {
+      return "null";
+    }
+    return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros()
+        .toPlainString();
   }
 }

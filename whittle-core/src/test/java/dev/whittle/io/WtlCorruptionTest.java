@@ -104,7 +104,7 @@ class WtlCorruptionTest {
     assertRejected(new byte[0], "empty file, expected a Whittle model (.wtl)");
     assertRejected("PK\3\4 not a model".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "not a Whittle model file (bad magic)");
     assertRejected(new LeBytes().bytes("WHIT".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toBytes(), "truncated: the header needs 12 bytes, 4 present");
-    assertRejected(new LeBytes().header(0, 0).ends().toBytes(), "format version 0 is not valid (expected 1 to 1)");
+    assertRejected(new LeBytes().header(0, 0).ends().toBytes(), "format version 0 is not valid (expected 1 to 2)");
     assertRejected(new LeBytes().header(1, 4).ends().toBytes(), "unknown header flags 0x0004 (written by a newer Whittle?)");
     assertRejected(new LeBytes().header().toBytes(), "truncated: no end marker");
   }

@@ -148,7 +148,7 @@ class WtlRoundTripTest {
     InputException e =
         assertThrows(InputException.class, () -> WtlReader.fromBytes(b, "model.wtl"));
     assertEquals(
-        "model.wtl: format version 7 is newer than this Whittle reads (up to 1); upgrade Whittle",
+        "model.wtl: format version 7 is newer than this Whittle reads (up to 2); upgrade Whittle",
         e.getMessage());
   }
 

@@ -88,7 +88,10 @@ public final class OnnxExporter {
     this.weights = weights;
   }
 
-  /** Export of every built-in layer kind, quantized layers in QDQ form. */
+  /**
+   * Export of every built-in layer kind, quantized layers in QDQ form and shared ones as a
+   * codebook and indices joined by Gather ({@link WeightForm#STORED}).
+   */
   public static OnnxExporter standard() {
     Map<String, LayerWriter> w = new LinkedHashMap<>();
     w.put("dense", OnnxExporter::dense);
@@ -104,7 +107,7 @@ public final class OnnxExporter {
         attr("axis", 1L)));
     w.put("add", c -> c.graph().node(c.inputs().size() == 2 ? "Add" : "Sum", c.name(),
         c.inputs(), List.of(c.output())));
-    return new OnnxExporter(w, WeightForm.QDQ);
+    return new OnnxExporter(w, WeightForm.STORED);
   }
 
   /** The same exporter with {@code kind} written by {@code writer}. */

@@ -9,8 +9,9 @@ import dev.whittle.nn.Parameter;
  *
  * <p>{@link #DENSE_F32} stores the value the forward pass sees as a float32 initializer, so a
  * pruned weight keeps its zeros. {@link #QDQ} stores quantized weights as int8 codes with a
- * DequantizeLinear and falls back to {@link #DENSE_F32} for everything else; shared weights
- * (indices and a codebook joined by Gather) would be a further form.
+ * DequantizeLinear, {@link #GATHER} shared weights as uint8 indices into a codebook joined by
+ * Gather; each falls back to {@link #DENSE_F32} for what it does not cover. {@link #STORED}
+ * applies whichever of the two fits each parameter: the form closest to the {@code .wtl} file's.
  */
 @FunctionalInterface
 public interface WeightForm {
@@ -24,4 +25,11 @@ public interface WeightForm {
 
   /** Integer codes and a DequantizeLinear for exactly quantized weights; see {@link QdqWeights}. */
   WeightForm QDQ = QdqWeights::emit;
+
+  /** Indices, a codebook and a Gather for shared weights; see {@link SharedGather}. */
+  WeightForm GATHER = SharedGather::emit;
+
+  /** {@link #GATHER} for shared weights, else {@link #QDQ}. */
+  WeightForm STORED = (g, name, p) -> SharedGather.shared(p) != null ? GATHER.emit(g, name, p)
+      : QDQ.emit(g, name, p);
 }

@@ -3,6 +3,7 @@ package dev.whittle.compress.prune;
 import dev.whittle.InputException;
 import dev.whittle.data.Dataset;
 import dev.whittle.nn.Model;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +30,7 @@ public interface Importance {
   }
 
   static Importance named(String method, Dataset data, int batches, long seed) {
+    checkName(method);
     return switch (method) {
       case "magnitude", "l1" -> magnitude();
       case "random" -> random(seed);
@@ -36,6 +38,17 @@ public interface Importance {
       default -> throw new InputException("--method: unknown pruning method '" + method
           + "'; expected magnitude, first-order, random or l1");
     };
+  }
+
+  /** The criteria {@link #named} knows. */
+  List<String> METHODS = List.of("magnitude", "first-order", "random", "l1");
+
+  /** Checks that {@code method} is one of {@link #METHODS}. */
+  static void checkName(String method) {
+    if (!METHODS.contains(method)) {
+      throw new InputException("--method: unknown pruning method '" + method
+          + "'; expected magnitude, first-order, random or l1");
+    }
   }
 
   /** Sets the scores of entries a mask already prunes to -infinity. */
