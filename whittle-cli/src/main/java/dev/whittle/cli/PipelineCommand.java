@@ -101,6 +101,15 @@ final class PipelineCommand implements Callable<Integer> {
       description = "after a crash: keep the stages already made (same recipe, same input)")
   boolean resume;
 
+  @Option(names = "--keep-curves",
+      description = "keep the per-epoch training curves of every step in the output's provenance"
+          + " (left out by default: they would be part of what the compression ratio counts;"
+          + " the stage files keep them)")
+  boolean keepCurves;
+
+  /** Provenance entries that hold per-epoch training curves. */
+  static final List<String> CURVES = List.of("curve");
+
   @Mixin ThreadsOption threads;
   @Mixin DataOptions data;
   @Mixin JsonOption json;
@@ -165,6 +174,9 @@ final class PipelineCommand implements Callable<Integer> {
     how.put("recipe", recipe.name());
     how.put("steps", stages.stream().map(s -> s.step().name()).toList());
     last.provenance().put("pipeline", Json.compact(how));
+    if (!keepCurves) {
+      CURVES.forEach(last.provenance()::remove);
+    }
     Metrics made = Finish.save(last, split, out, Outputs.command("pipeline",
         spec.commandLine().getParseResult().originalArgs()), seconds);
     rows.add(made);

@@ -56,6 +56,11 @@ final class ShareCommand implements Callable<Integer>, StepCommand {
           + " (default: ${DEFAULT-VALUE})")
   String init;
 
+  @Option(names = "--biases",
+      description = "share each layer's bias too, where that makes it smaller (beyond the paper,"
+          + " which leaves biases out of its counts; the deep-compression recipe does it)")
+  boolean biases;
+
   @Option(names = "--finetune-epochs", paramLabel = "N", defaultValue = "2",
       description = "epochs of centroid fine-tuning (default: ${DEFAULT-VALUE})")
   int finetuneEpochs;
@@ -95,11 +100,17 @@ final class ShareCommand implements Callable<Integer>, StepCommand {
     Inputs.checkCompatible(model, file, split, data.name);
     Progress progress = Progress.stderr();
     long t0 = System.nanoTime();
-    List<Sharing.Layer> layers = Sharing.shareInPlace(model, ss);
+    List<Sharing.Layer> layers = new java.util.ArrayList<>(Sharing.shareInPlace(model, ss));
+    if (biases) {
+      layers.addAll(Sharing.shareBiases(model, layers, seed));
+    }
     Map<String, Object> perLayer = new LinkedHashMap<>();
     for (Sharing.Layer l : layers) {
       if (l.note() != null) {
         progress.message("share: " + l.note());
+      }
+      if (l.k() == 0) {
+        continue; // left float
       }
       progress.message(String.format("share: %s %d bits, %,d weights in %d clusters (k-means %s"
           + " %d iterations)", l.name(), l.bits(), l.members(), l.k(),
@@ -116,6 +127,9 @@ final class ShareCommand implements Callable<Integer>, StepCommand {
     how.put("bits", bits == null ? "dense=" + ShareSpec.DENSE_BITS + ",conv=" + ShareSpec.CONV_BITS
         : bits);
     how.put("init", in.label());
+    if (biases) {
+      how.put("biases", true);
+    }
     how.put("finetune_epochs", finetuneEpochs);
     how.put("layers", perLayer);
     model.provenance().put("sharing", Json.compact(how));

@@ -78,6 +78,56 @@ public final class Sharing {
     return out;
   }
 
+  /** Fewest members a bias centroid has on average: below that, fewer bits. */
+  static final int MIN_BIAS_MEMBERS = 4;
+
+  /** Fewest bits a shared bias gets; a bias that would need fewer stays float. */
+  static final int MIN_BIAS_BITS = 3;
+
+  /** Fewest bytes sharing a bias must save. */
+  static final int MIN_BIAS_SAVING = 64;
+
+  /**
+   * Shares each shared layer's bias too, beyond the paper (whose compression rates count weights
+   * only, while a file's ratio counts every parameter): at the bits its weights got, lowered until
+   * every centroid has at least {@value #MIN_BIAS_MEMBERS} members on average but not below
+   * {@value #MIN_BIAS_BITS} bits, and only where the codebook (centroids, then packed indices)
+   * saves at least {@value #MIN_BIAS_SAVING} bytes over the float32 bias. A bias left float gets
+   * a note saying why.
+   *
+   * @param weights what {@link #shareInPlace} did to each layer's weights
+   */
+  public static List<Layer> shareBiases(Model model, List<Layer> weights, long seed) {
+    Map<String, Integer> bitsOf = new LinkedHashMap<>();
+    weights.forEach(l -> bitsOf.put(l.name(), l.bits()));
+    List<Layer> out = new ArrayList<>();
+    int index = 0;
+    for (var n : model.graph().nodes()) {
+      Parameter b = n.layer() instanceof dev.whittle.nn.Dense d ? d.bias()
+          : n.layer() instanceof Conv2d c ? c.bias() : null;
+      Integer wb = bitsOf.get(n.name());
+      if (b == null || wb == null) {
+        continue;
+      }
+      String name = n.name() + ".bias";
+      long nz = nonZeros(b);
+      int bits = wb;
+      while (bits > 1 && (1L << bits) * MIN_BIAS_MEMBERS > nz) {
+        bits--;
+      }
+      long shared = 4L * (1L << bits) + (nz * bits + 7) / 8;
+      if (bits < MIN_BIAS_BITS || (1L << bits) * MIN_BIAS_MEMBERS > nz
+          || shared + MIN_BIAS_SAVING > 4L * b.size()) {
+        out.add(new Layer(name, 0, 0, nz, 0, name + " stays float: " + nz
+            + " values, too few to share"));
+        continue;
+      }
+      check(name, b, bits, nz);
+      out.add(share(name, b, bits, KMeans.Init.LINEAR, Rng.derive(seed, 1000 + index++), null));
+    }
+    return out;
+  }
+
   private static long nonZeros(Parameter p) {
     long n = 0;
     for (float v : p.value().data()) {
