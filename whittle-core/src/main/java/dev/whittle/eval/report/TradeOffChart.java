@@ -12,6 +12,7 @@ import java.util.function.Function;
  * Pareto front's points are drawn as rings and joined by a dashed line.
  */
 final class TradeOffChart {
+  private static final int LABEL_ALL = 6;
   private TradeOffChart() {}
 
   /**
@@ -62,7 +63,11 @@ final class TradeOffChart {
       String name = models.get(i).name();
       chart.point(c[i], a[i], Palette.of(i), Html.fmt("%s: %.2f%%, %s%s", name, a[i],
           costText.apply(c[i]), front[i] ? " (on the Pareto front)" : ""), front[i]);
-      chart.note(c[i], a[i], name);
+      // Past a handful of models the labels would overlap: name the front only (the others
+      // have their tooltip and the legend's color).
+      if (front[i] || n <= LABEL_ALL) {
+        chart.note(c[i], a[i], name);
+      }
     }
     return chart.render();
   }
