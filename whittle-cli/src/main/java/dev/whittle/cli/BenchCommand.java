@@ -88,7 +88,15 @@ final class BenchCommand implements Callable<Integer> {
     threads.apply();
     List<Model> models = new ArrayList<>();
     for (Path f : files) {
-      models.add(ModelSource.load(f));
+      Model m = ModelSource.load(f);
+      if (report != null) {
+        try {
+          StepHistory.curve(m.provenance()); // the report draws it: fail now, not at the end
+        } catch (InputException e) {
+          throw new InputException(f + ": " + e.getMessage());
+        }
+      }
+      models.add(m);
     }
     Split split = data.load();
     Dataset test = split.test();

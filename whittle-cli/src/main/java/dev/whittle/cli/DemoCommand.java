@@ -267,12 +267,11 @@ final class DemoCommand implements Callable<Integer> {
   private Made pruned(Path base, String method) {
     Model m = ModelFile.load(base);
     TrainConfig ft = TrainConfig.finetuneDefaults(tuneEpochs, seed).withLr(0.05);
-    Progress tracked = progress;
-    int before = tracked.epochs().size();
+    int before = progress.epochs().size();
     PruneSession.Result r = PruneSession.run(m, split.train(),
         Importance.named(method, split.train(), 20, seed), PruneSpec.parse("0.9", true), method,
-        PruningSchedule.parse("oneshot"), ft, tuneEpochs, tracked);
-    List<EpochStats> curve = tracked.epochs();
+        PruningSchedule.parse("oneshot"), ft, tuneEpochs, progress);
+    List<EpochStats> curve = progress.epochs(); // the fine-tuning is what came after "before"
     return saved(m, "lenet300-" + method + "90.wtl", "prune " + method + " 90%",
         r.trainSeconds(), curve.subList(before, curve.size()));
   }

@@ -194,6 +194,20 @@ class BenchReportTest {
         "garbage.wtl"), r.errorLine());
     assertFalse(r.err().contains("\tat "), "no stack trace");
     assertFalse(Files.exists(report));
+    // A model whose recorded curve is not JSON: named before anything is measured.
+    dev.whittle.io.WtlModel w = dev.whittle.io.WtlReader.read(at("base.wtl"));
+    Map<String, String> prov = new java.util.LinkedHashMap<>(w.provenance());
+    prov.put("step_curves", "[{\"epoch\":0,");
+    Path broken = at("broken-curve.wtl");
+    dev.whittle.io.WtlWriter.write(new dev.whittle.io.WtlModel(w.nodes(), w.tensors(),
+        w.constraints(), w.state(), prov), broken);
+    r = CliRun.of("bench", broken.toString(), "--data", "digits", "--report", report.toString());
+    assertEquals(2, r.code());
+    assertEquals("whittle bench: " + broken + ": provenance step_curves line 1: JSON at offset 12:"
+        + " expected a key",
+        r.errorLine());
+    assertEquals("", r.out());
+    assertFalse(Files.exists(report));
     try (var s = Files.list(dir)) {
       assertEquals(List.of(), s.filter(p -> p.getFileName().toString().contains(".tmp"))
           .toList(), "no temporary files left");

@@ -11,8 +11,12 @@ import java.util.Map;
  * of {@link Json} for what Whittle writes (provenance values, metrics). Errors name the offset.
  */
 public final class JsonReader {
+  /** Arrays and objects nest at most this deep: deeper text is refused, not a stack overflow. */
+  static final int MAX_DEPTH = 64;
+
   private final String s;
   private int i;
+  private int depth;
 
   private JsonReader(String s) {
     this.s = s;
@@ -48,10 +52,12 @@ public final class JsonReader {
 
   private Map<String, Object> object() {
     Map<String, Object> m = new LinkedHashMap<>();
+    enter();
     i++;
     space();
     if (peek() == '}') {
       i++;
+      depth--;
       return m;
     }
     while (true) {
@@ -68,6 +74,7 @@ public final class JsonReader {
         i++;
       } else {
         expect('}');
+        depth--;
         return m;
       }
     }
@@ -75,10 +82,12 @@ public final class JsonReader {
 
   private List<Object> array() {
     List<Object> l = new ArrayList<>();
+    enter();
     i++;
     space();
     if (peek() == ']') {
       i++;
+      depth--;
       return l;
     }
     while (true) {
@@ -88,8 +97,15 @@ public final class JsonReader {
         i++;
       } else {
         expect(']');
+        depth--;
         return l;
       }
+    }
+  }
+
+  private void enter() {
+    if (++depth > MAX_DEPTH) {
+      throw fail("nested deeper than " + MAX_DEPTH);
     }
   }
 

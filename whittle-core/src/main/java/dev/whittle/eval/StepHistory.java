@@ -79,7 +79,14 @@ public final class StepHistory {
     List<Epoch> out = new ArrayList<>();
     List<String> curves = lines(provenance, CURVES);
     for (int step = 0; step < curves.size(); step++) {
-      if (!(JsonReader.parse(curves.get(step)) instanceof List<?> rows)) {
+      Object parsed;
+      try {
+        parsed = JsonReader.parse(curves.get(step));
+      } catch (InputException e) {
+        throw new InputException("provenance " + CURVES + " line " + (step + 1) + ": "
+            + e.getMessage());
+      }
+      if (!(parsed instanceof List<?> rows)) {
         throw new InputException("provenance " + CURVES + " line " + (step + 1)
             + ": expected a JSON array");
       }

@@ -32,6 +32,9 @@ class JsonReaderTest {
         assertThrows(InputException.class, () -> JsonReader.parse("{\"a\" 1}")).getMessage());
     assertEquals("JSON at offset 4: unexpected text after the value",
         assertThrows(InputException.class, () -> JsonReader.parse("[1] x")).getMessage());
+    assertEquals("JSON at offset 64: nested deeper than 64", assertThrows(InputException.class,
+        () -> JsonReader.parse("[".repeat(100_000))).getMessage());
+    assertEquals(List.of(List.of()), JsonReader.parse("[".repeat(2) + "]".repeat(2)));
     assertEquals("JSON at offset 4: unterminated string",
         assertThrows(InputException.class, () -> JsonReader.parse("\"abc")).getMessage());
   }
