@@ -160,7 +160,7 @@ final class DistillCommand implements Callable<Integer> {
     record(pupil, how, cfg, r, split, teacherName, teacherAcc);
     Metrics m = Finish.save(pupil, split, out,
         Outputs.command("distill", spec.commandLine().getParseResult().originalArgs()),
-        r.seconds());
+        r.seconds(), r.training().curve());
     rows.add(new DistillReport.Row("distilled", m));
     DistillReport.print(System.out, rows);
     json.write(DistillReport.json(rows));

@@ -110,7 +110,8 @@ final class LowRankCommand implements Callable<Integer>, StepCommand {
     how.put("finetune_epochs", finetuneEpochs);
     factored.provenance().put("lowrank", Json.compact(how));
     var metrics = Finish.save(factored, split, out,
-        Outputs.command("lowrank", spec.commandLine().getParseResult().originalArgs()), seconds);
+        Outputs.command("lowrank", spec.commandLine().getParseResult().originalArgs()), seconds,
+        progress.epochs());
     Finish.report(metrics, json);
     return 0;
   }

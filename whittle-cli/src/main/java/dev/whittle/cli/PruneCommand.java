@@ -139,7 +139,8 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
     how.put("finetune_epochs", finetuneEpochs);
     model.provenance().put("pruning", Json.compact(how));
     var metrics = Finish.save(model, split, out,
-        Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds);
+        Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds,
+        progress.epochs());
     Finish.report(metrics, json);
     return 0;
   }
@@ -168,7 +169,8 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
     how.put("finetune_epochs", finetuneEpochs);
     slim.provenance().put("pruning", Json.compact(how));
     var metrics = Finish.save(slim, split, out,
-        Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds);
+        Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds,
+        progress.epochs());
     Finish.report(metrics, json);
     return 0;
   }

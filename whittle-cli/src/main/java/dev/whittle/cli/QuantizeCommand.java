@@ -176,7 +176,8 @@ final class QuantizeCommand implements Callable<Integer>, StepCommand {
     how.put("layers", new LinkedHashMap<String, Object>(p.layers()));
     model.provenance().put("quantization", Json.compact(how));
     var metrics = Finish.save(model, split, out,
-        Outputs.command("quantize", spec.commandLine().getParseResult().originalArgs()), seconds);
+        Outputs.command("quantize", spec.commandLine().getParseResult().originalArgs()), seconds,
+        progress.epochs());
     p.notes().forEach(n -> System.out.println("note: " + n));
     Finish.report(metrics, json);
     return 0;

@@ -30,19 +30,21 @@ final class Reports {
   static void bench(PrintStream out, List<Metrics> ms) {
     Metrics base = ms.get(0);
     Table t = new Table("model", "accuracy", "delta", "params", "nonzero", "bytes", "ratio",
-        "MACs", "p50 us", "p99 us", "speedup", "samples/s", "x base");
+        "dense MACs", "MACs", "train s", "p50 us", "p99 us", "speedup", "samples/s", "x base");
     for (Metrics m : ms) {
       t.row(m.model(), pct(m.accuracy()),
           m == base ? "" : fmt("%+.2f", 100 * (m.accuracy() - base.accuracy())),
           count(m.params()), count(m.nonzeroParams()), bytes(m.bytes()),
-          fmt("%.1fx", m.compressionRatio()), count(m.macs()),
+          fmt("%.1fx", m.compressionRatio()), count(m.denseMacs()), count(m.macs()),
+          m.trainSeconds() == null ? null : fmt("%.1f", m.trainSeconds()),
           fmt("%.1f", m.latencyUsB1P50()), fmt("%.1f", m.latencyUsB1P99()),
           fmt("%.2fx", base.latencyUsB1P50() / m.latencyUsB1P50()),
           fmt("%,.0f", m.throughputB256Sps()),
           fmt("%.2fx", m.throughputB256Sps() / base.throughputB256Sps()));
     }
     t.print(out);
-    out.println("threads: " + base.threads() + "; latency at batch 1, throughput at the large batch");
+    out.println("threads: " + base.threads() + "; latency at batch 1, throughput at the large batch;"
+        + " train s: every step that made the model");
   }
 
   static String pct(Double v) {

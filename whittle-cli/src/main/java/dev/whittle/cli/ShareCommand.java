@@ -134,7 +134,8 @@ final class ShareCommand implements Callable<Integer>, StepCommand {
     how.put("layers", perLayer);
     model.provenance().put("sharing", Json.compact(how));
     var metrics = Finish.save(model, split, out,
-        Outputs.command("share", spec.commandLine().getParseResult().originalArgs()), seconds);
+        Outputs.command("share", spec.commandLine().getParseResult().originalArgs()), seconds,
+        progress.epochs());
     Finish.report(metrics, json);
     return 0;
   }

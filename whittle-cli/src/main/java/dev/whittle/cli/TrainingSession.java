@@ -5,6 +5,7 @@ import dev.whittle.data.Split;
 import dev.whittle.eval.Json;
 import dev.whittle.eval.Metrics;
 import dev.whittle.eval.ModelStats;
+import dev.whittle.eval.StepHistory;
 import dev.whittle.io.ModelFile;
 import dev.whittle.nn.Model;
 import dev.whittle.train.Checkpoint;
@@ -64,6 +65,7 @@ final class TrainingSession {
     prov.put("seed", Long.toString(cfg.seed()));
     prov.put("train_config", Json.compact(configMap(cfg)));
     prov.put("curve", curveJson(r.curve()));
+    StepHistory.record(prov, command, r.seconds(), r.curve());
     prov.put("accuracy", Double.toString(test.accuracy()));
     prov.put("test_samples", Integer.toString(test.samples()));
     ModelFile.save(model, out);

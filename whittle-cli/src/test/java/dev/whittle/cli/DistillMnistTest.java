@@ -160,8 +160,9 @@ class DistillMnistTest {
     Run a = distill("a/transfer", args);
     distill("b/transfer", args);
     assertTrue(a.distilled() >= 0.9, "10,000 unlabelled images, one epoch: " + a.distilled());
-    assertArrayEquals(Files.readAllBytes(dir.resolve("a/transfer.wtl")),
-        Files.readAllBytes(dir.resolve("b/transfer.wtl")), "the same seed gives the same bytes");
+    assertArrayEquals(TestModels.bytesWithoutTimes(dir.resolve("a/transfer.wtl")),
+        TestModels.bytesWithoutTimes(dir.resolve("b/transfer.wtl")),
+        "the same seed gives the same bytes, but for the training times");
   }
 
   @Test

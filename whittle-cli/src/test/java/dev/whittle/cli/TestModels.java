@@ -1,12 +1,19 @@
 package dev.whittle.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import dev.whittle.eval.StepHistory;
+import dev.whittle.io.WtlModel;
+import dev.whittle.io.WtlReader;
+import dev.whittle.io.WtlWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,6 +44,25 @@ final class TestModels {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The file's bytes with the recorded training times (provenance {@code step_seconds}, wall
+   * time, different on every run) replaced by a fixed value: everything else of two runs with
+   * the same seed must be byte for byte the same.
+   */
+  static byte[] bytesWithoutTimes(Path wtl) {
+    WtlModel m = WtlReader.read(wtl);
+    try {
+      assertArrayEquals(Files.readAllBytes(wtl), WtlWriter.toBytes(m), "read and written back");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> prov = new LinkedHashMap<>(m.provenance());
+    assertTrue(prov.containsKey(StepHistory.SECONDS), "training times recorded in " + wtl);
+    prov.put(StepHistory.SECONDS, "-");
+    return WtlWriter.toBytes(new WtlModel(m.nodes(), m.tensors(), m.constraints(), m.state(),
+        prov));
   }
 
   static double accuracy(Path modelFile) {

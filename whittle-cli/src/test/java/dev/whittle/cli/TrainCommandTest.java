@@ -37,7 +37,7 @@ class TrainCommandTest {
       Path c = Files.createDirectories(dir.resolve(tag + "c")).resolve("m.wtl");
       assertEquals(0, train(a, model, 3).code());
       assertEquals(0, train(b, model, 3).code());
-      assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), model);
+      assertArrayEquals(TestModels.bytesWithoutTimes(a), TestModels.bytesWithoutTimes(b), model);
       assertFalse(Files.exists(TrainingSession.checkpointFor(a)), "checkpoint removed at the end");
       // The kernels split work, never sums, across threads: one thread gives the same weights.
       assertEquals(0, train(c, model, 3, "--threads", "1").code());

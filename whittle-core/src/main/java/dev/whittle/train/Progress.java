@@ -1,6 +1,8 @@
 package dev.whittle.train;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -12,6 +14,7 @@ public final class Progress {
   private final boolean terminal;
   private final boolean quiet;
   private long lastDraw;
+  private final List<EpochStats> epochs = new ArrayList<>();
 
   public Progress(PrintStream out, boolean terminal, boolean quiet) {
     this.out = out;
@@ -67,6 +70,7 @@ public final class Progress {
 
   /** Called after each epoch. */
   public void epoch(int epochs, EpochStats s, double seconds) {
+    this.epochs.add(s);
     if (quiet) {
       return;
     }
@@ -75,6 +79,47 @@ public final class Progress {
     out.println(String.format(Locale.ROOT, "%sepoch %d/%d loss %.4f%s%s lr %.4g %.1fs",
         terminal ? "\r" : "", s.epoch() + 1, epochs, s.trainLoss(), accuracy(s.trainAccuracy()),
         val, s.lr(), seconds));
+  }
+
+  /**
+   * Where a task of several stages is (bench's models, demo's steps): on a terminal one bar
+   * redrawn in place with the time left, ended by {@link #endStages}; otherwise a line per stage.
+   *
+   * @param done stages finished before this one
+   * @param secondsLeft the estimated time to the end, or NaN when there is no estimate yet
+   */
+  public void stage(String task, int done, int total, String what, double secondsLeft) {
+    if (quiet) {
+      return;
+    }
+    if (!terminal) {
+      out.println(String.format(Locale.ROOT, "%s %d/%d: %s", task, done + 1, total, what));
+      return;
+    }
+    int width = 20;
+    int filled = (int) ((long) width * done / Math.max(1, total));
+    String bar = "=".repeat(filled) + (filled < width ? ">" : "")
+        + " ".repeat(Math.max(0, width - filled - 1));
+    String left = Double.isFinite(secondsLeft) ? ", " + time(secondsLeft) + " left" : "";
+    out.print(String.format(Locale.ROOT, "\r\033[K%s [%s] %d/%d %s%s", task, bar, done + 1, total,
+        what, left));
+    out.flush();
+  }
+
+  /** Ends the bar of {@link #stage} on a terminal, so the next line starts clean. */
+  public void endStages() {
+    if (!quiet && terminal) {
+      out.print("\r\033[K");
+      out.flush();
+    }
+  }
+
+  /**
+   * Every epoch reported so far, by every trainer that reported here, in order: the training
+   * curve of a command that fine-tunes in several rounds, for its provenance.
+   */
+  public List<EpochStats> epochs() {
+    return List.copyOf(epochs);
   }
 
   public void message(String line) {
