@@ -212,7 +212,10 @@ final class DemoCommand implements Callable<Integer> {
             () -> distilled(base, student, DistillMode.SOFT, mlpEpochs)),
         new Step("distillation into " + student + ": unlabeled (soft targets only, no label"
             + " read), " + epochs(mlpEpochs), "student-unlabeled.wtl",
-            () -> distilled(base, student, DistillMode.UNLABELED, mlpEpochs)));
+            () -> distilled(base, student, DistillMode.UNLABELED, mlpEpochs)),
+        new Step("Deep Compression: magnitude pruning to 92% in 4 rounds (" + epochs(4 * tuneEpochs)
+            + "), then weight sharing at 5 bits, biases too (" + epochs(tuneEpochs)
+            + "), entropy-coded", "lenet300-deep-compression.wtl", () -> deepCompressed(base)));
   }
 
   private String command(String what) {
@@ -262,6 +265,27 @@ final class DemoCommand implements Callable<Integer> {
     };
     return saved(m, file, "quantize " + mode + (spec.mode().uniform() ? " " + spec.bits()
         + " bits" : ""), seconds, r);
+  }
+
+  /**
+   * The built-in deep-compression recipe's steps (see {@code whittle pipeline}), with the demo's
+   * fine-tuning budget: prune, then share, on the demo's training split.
+   */
+  private Made deepCompressed(Path base) {
+    Model m = ModelFile.load(base);
+    int before = progress.epochs().size();
+    PruneSession.Result p = PruneSession.run(m, split.train(), Importance.named("magnitude",
+            split.train(), 20, seed), PruneSpec.parse("0.92", true), "magnitude",
+        PruningSchedule.parse("iterative:4"),
+        TrainConfig.finetuneDefaults(4 * tuneEpochs, seed).withLr(0.05), 4 * tuneEpochs, progress);
+    List<Sharing.Layer> layers = new ArrayList<>(Sharing.shareInPlace(m, new ShareSpec(
+        ShareSpec.DENSE_BITS, Map.of(), KMeans.Init.LINEAR, seed)));
+    Sharing.shareBiases(m, layers, seed);
+    Trainer.Result r = new Trainer(TrainConfig.finetuneDefaults(tuneEpochs, seed)
+        .withLr(ShareCommand.LR), progress).fit(m, split.train());
+    List<EpochStats> curve = progress.epochs();
+    return saved(m, "lenet300-deep-compression.wtl", "deep compression",
+        p.trainSeconds() + r.seconds(), curve.subList(before, curve.size()));
   }
 
   private Made pruned(Path base, String method) {

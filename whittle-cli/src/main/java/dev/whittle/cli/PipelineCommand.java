@@ -8,6 +8,7 @@ import dev.whittle.eval.Json;
 import dev.whittle.eval.Metrics;
 import dev.whittle.eval.ModelStats;
 import dev.whittle.eval.PlanAccuracy;
+import dev.whittle.eval.StepHistory;
 import dev.whittle.eval.StorageTable;
 import dev.whittle.io.ModelFile;
 import dev.whittle.nn.Model;
@@ -108,7 +109,7 @@ final class PipelineCommand implements Callable<Integer> {
   boolean keepCurves;
 
   /** Provenance entries that hold per-epoch training curves. */
-  static final List<String> CURVES = List.of("curve");
+  static final List<String> CURVES = List.of("curve", StepHistory.CURVES);
 
   @Mixin ThreadsOption threads;
   @Mixin DataOptions data;
@@ -177,8 +178,13 @@ final class PipelineCommand implements Callable<Integer> {
     if (!keepCurves) {
       CURVES.forEach(last.provenance()::remove);
     }
+    // The stages recorded their training times; the pipeline's own line adds none. Its time is
+    // what its stages recorded (on --resume, in the run that made them).
+    Double all = StepHistory.trainSeconds(last.provenance());
+    Double before = StepHistory.trainSeconds(input.provenance());
     Metrics made = Finish.save(last, split, out, Outputs.command("pipeline",
-        spec.commandLine().getParseResult().originalArgs()), seconds);
+        spec.commandLine().getParseResult().originalArgs()), 0)
+        .withTrainSeconds(all != null && before != null ? all - before : seconds);
     rows.add(made);
     List<StorageTable.Row> storage = StorageTable.of(last);
     print(System.out, rows, storage);

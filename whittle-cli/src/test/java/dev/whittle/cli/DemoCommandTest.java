@@ -18,7 +18,8 @@ class DemoCommandTest {
   static final List<String> FILES = List.of("seed-mlp.wtl", "lenet300.wtl",
       "lenet300-shared5.wtl", "lenet300-int8.wtl", "lenet300-int4.wtl", "lenet300-binary.wtl",
       "lenet300-ternary.wtl", "lenet300-magnitude90.wtl", "lenet300-random90.wtl",
-      "lenet300-neurons50.wtl", "student-hard.wtl", "student-soft.wtl", "student-unlabeled.wtl");
+      "lenet300-neurons50.wtl", "student-hard.wtl", "student-soft.wtl", "student-unlabeled.wtl",
+      "lenet300-deep-compression.wtl");
 
   @TempDir Path dir;
 
@@ -53,7 +54,7 @@ class DemoCommandTest {
     }
     // One epoch on 6,000 MNIST images: far above chance (10%) where the model keeps its weights.
     for (String f : List.of("lenet300.wtl", "lenet300-shared5.wtl", "lenet300-int8.wtl",
-        "lenet300-magnitude90.wtl", "student-soft.wtl")) {
+        "lenet300-magnitude90.wtl", "student-soft.wtl", "lenet300-deep-compression.wtl")) {
       assertTrue(acc.get(f) > 0.8, f + " " + acc.get(f));
     }
     assertTrue(acc.get("lenet300-magnitude90.wtl") > acc.get("lenet300-random90.wtl"),
@@ -62,6 +63,13 @@ class DemoCommandTest {
     assertTrue(train.get("lenet300-shared5.wtl") > train.get("lenet300.wtl"));
     assertTrue(((Double) rows.get(7).get("nonzero_params")) < 0.11 * (Double) rows.get(7)
         .get("params"), "90% pruned");
+    // Deep Compression: pruned to 8% and shared, the smallest file of the demo.
+    Map<String, Object> dc = rows.get(FILES.size() - 1);
+    assertTrue((Double) dc.get("nonzero_params") < 0.09 * (Double) dc.get("params"), "92% pruned");
+    for (Map<String, Object> row : rows) {
+      assertTrue((Double) dc.get("bytes") <= (Double) row.get("bytes"), row.get("model")
+          + " is smaller than the Deep Compression model");
+    }
 
     HeadlessChromium.Page page = HeadlessChromium.find().open(dir.resolve("report.html"));
     assertEquals(List.of(), page.console());
