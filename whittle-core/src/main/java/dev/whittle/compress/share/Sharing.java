@@ -34,8 +34,8 @@ public final class Sharing {
   /**
    * Attaches a codebook to every weight matrix of {@code model}.
    *
-   * A layer whose bits were not given and which has fewer non-zero weights than the default
-   * makes clusters gets the most bits it can fill, with a note.
+   * A layer whose bits were not given and which has fewer than {@value #MIN_MEMBERS} non-zero
+   * weights per cluster of the default gets the most bits that keeps that many, with a note.
    *
    * @throws InputException naming the layer, when a layer is quantized, has fewer non-zero weights
    *     than the clusters asked for, or {@code spec} names a layer the model lacks
@@ -61,10 +61,10 @@ public final class Sharing {
       String name = e.getKey();
       long nonZeros = nonZeros(e.getValue());
       int b = bits.get(name);
-      if (!spec.given(name) && nonZeros >= 2 && 1L << b > nonZeros) {
-        int fit = 63 - Long.numberOfLeadingZeros(nonZeros);
+      if (!spec.given(name) && nonZeros >= 2 && (1L << b) * MIN_MEMBERS > nonZeros) {
+        int fit = Math.max(1, 63 - Long.numberOfLeadingZeros(nonZeros / MIN_MEMBERS));
         notes.put(name, name + " has " + nonZeros + " non-zero weights, too few for " + (1 << b)
-            + " clusters: " + fit + " bits instead of " + b);
+            + " clusters of " + MIN_MEMBERS + " or more: " + fit + " bits instead of " + b);
         bits.put(name, fit);
       }
       check(name, e.getValue(), bits.get(name), nonZeros);
@@ -77,6 +77,13 @@ public final class Sharing {
     }
     return out;
   }
+
+  /**
+   * Fewest members a centroid has on average when a layer's bits are the default: a codebook of
+   * centroids with one or two members each stores more than it shares (conv1 of LeNet-5 keeps
+   * about 400 weights, which 8 bits would give 256 centroids).
+   */
+  static final int MIN_MEMBERS = 4;
 
   /** Fewest members a bias centroid has on average: below that, fewer bits. */
   static final int MIN_BIAS_MEMBERS = 4;

@@ -228,9 +228,9 @@ class CodebookTest {
     Pruner.prune(m, Importance.magnitude(), PruneSpec.parse("0,fc3=0.99", false), "magnitude");
     var layers = Sharing.shareInPlace(m, ShareSpec.parse(null, KMeans.Init.LINEAR, 1));
     Sharing.Layer fc3 = layers.get(2);
-    assertEquals(3, fc3.bits(), "10 non-zero weights fill 8 clusters, not the default 32");
-    assertEquals("fc3 has 10 non-zero weights, too few for 32 clusters: 3 bits instead of 5",
-        fc3.note());
+    assertEquals(1, fc3.bits(), "10 non-zero weights make 2 clusters of 4 or more, not 32");
+    assertEquals("fc3 has 10 non-zero weights, too few for 32 clusters of 4 or more: 1 bits"
+        + " instead of 5", fc3.note());
     assertEquals(5, layers.get(0).bits());
     assertThrows(InputException.class, () -> Sharing.shareInPlace(m,
         ShareSpec.parse("5", KMeans.Init.LINEAR, 1)), "asked for, 5 bits is an error");
