@@ -223,24 +223,12 @@ public final class ModelFile {
   }
 
   private static QuantizedWeights quantized(Parameter p) {
-    QuantizedWeights q = null;
-    for (Constraint c : p.constraints()) {
-      if (c instanceof QuantizedWeights w) {
-        q = w;
-      }
-    }
-    return q;
+    return p.constraint(QuantizedWeights.class);
   }
 
   /** The codebook constraint on a parameter, or null. */
   public static SharedWeights shared(Parameter p) {
-    SharedWeights s = null;
-    for (Constraint c : p.constraints()) {
-      if (c instanceof SharedWeights w) {
-        s = w;
-      }
-    }
-    return s;
+    return p.constraint(SharedWeights.class);
   }
 
   /** The encoding a parameter is saved in. */

@@ -40,6 +40,17 @@ public final class Parameter {
     return List.copyOf(constraints);
   }
 
+  /** The last constraint of {@code type} (the one that acts last), or null. */
+  public <T> T constraint(Class<T> type) {
+    T found = null;
+    for (Constraint c : constraints) {
+      if (type.isInstance(c)) {
+        found = type.cast(c);
+      }
+    }
+    return found;
+  }
+
   public void addConstraint(Constraint c) {
     constraints.add(c);
     afterStep();

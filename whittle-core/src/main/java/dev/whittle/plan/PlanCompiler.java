@@ -2,7 +2,6 @@ package dev.whittle.plan;
 
 import dev.whittle.InputException;
 import dev.whittle.nn.Activation;
-import dev.whittle.nn.Constraint;
 import dev.whittle.nn.InputQuantizer;
 import dev.whittle.nn.Parameter;
 import dev.whittle.nn.QuantizedWeights;
@@ -148,13 +147,7 @@ final class PlanCompiler {
   }
 
   private static QuantizedWeights quantized(Parameter p) {
-    QuantizedWeights q = null;
-    for (Constraint c : p.constraints()) {
-      if (c instanceof QuantizedWeights w) {
-        q = w;
-      }
-    }
-    return q;
+    return p.constraint(QuantizedWeights.class);
   }
 
   /**

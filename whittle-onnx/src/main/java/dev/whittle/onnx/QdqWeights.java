@@ -2,7 +2,6 @@ package dev.whittle.onnx;
 
 import static dev.whittle.onnx.ExportGraph.attr;
 
-import dev.whittle.nn.Constraint;
 import dev.whittle.nn.Parameter;
 import dev.whittle.nn.QuantizedWeights;
 import java.util.List;
@@ -91,13 +90,7 @@ final class QdqWeights {
 
   /** The parameter's quantized form: its last {@link QuantizedWeights} constraint, or null. */
   static QuantizedWeights quantized(Parameter p) {
-    QuantizedWeights q = null;
-    for (Constraint c : p.constraints()) {
-      if (c instanceof QuantizedWeights w) {
-        q = w;
-      }
-    }
-    return q;
+    return p.constraint(QuantizedWeights.class);
   }
 
   private static boolean uniform(float[] scale, int[] zp) {

@@ -2,7 +2,6 @@ package dev.whittle.onnx;
 
 import static dev.whittle.onnx.ExportGraph.attr;
 
-import dev.whittle.nn.Constraint;
 import dev.whittle.nn.Parameter;
 import dev.whittle.nn.SharedWeights;
 import java.util.List;
@@ -65,12 +64,6 @@ final class SharedGather {
 
   /** The parameter's codebook: its last {@link SharedWeights} constraint, or null. */
   static SharedWeights shared(Parameter p) {
-    SharedWeights s = null;
-    for (Constraint c : p.constraints()) {
-      if (c instanceof SharedWeights w) {
-        s = w;
-      }
-    }
-    return s;
+    return p.constraint(SharedWeights.class);
   }
 }

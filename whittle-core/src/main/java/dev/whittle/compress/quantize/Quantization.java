@@ -207,12 +207,7 @@ public final class Quantization {
 
   /** Bits of each weighted layer's weights, 32 for float. */
   public static int bits(Parameter p) {
-    QuantizedWeights q = null;
-    for (Constraint c : p.constraints()) {
-      if (c instanceof QuantizedWeights w) {
-        q = w;
-      }
-    }
+    QuantizedWeights q = p.constraint(QuantizedWeights.class);
     return q == null ? 32 : q.bits();
   }
 

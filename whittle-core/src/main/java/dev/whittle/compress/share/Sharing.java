@@ -208,11 +208,6 @@ public final class Sharing {
 
   /** The codebook on a parameter, or null. */
   public static Codebook codebookOf(Parameter p) {
-    for (Constraint c : p.constraints()) {
-      if (c instanceof Codebook b) {
-        return b;
-      }
-    }
-    return null;
+    return p.constraint(Codebook.class);
   }
 }
