@@ -31,6 +31,8 @@ final class Outputs {
   /**
    * The command as given, with every path reduced to its file name, so provenance does not
    * depend on the folder a model was made in (and two identical runs write identical bytes).
+   * {@code --resume} is left out: a resumed run is the interrupted one, finished, and writes the
+   * same bytes.
    */
   static String command(String name, List<String> args) {
     List<String> out = new ArrayList<>();
@@ -39,6 +41,9 @@ final class Outputs {
     boolean pathNext = false;
     List<String> rest = !args.isEmpty() && args.get(0).equals(name) ? args.subList(1, args.size()) : args;
     for (String a : rest) {
+      if (a.equals("--resume")) {
+        continue;
+      }
       String v = a;
       if (!a.startsWith("-") && a.contains("/") && !pathNext) {
         Path p = Path.of(a).getFileName();

@@ -3,6 +3,7 @@ package dev.whittle.io;
 import static dev.whittle.io.WtlFormat.*;
 
 import dev.whittle.InputException;
+import dev.whittle.Limits;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.BufferUnderflowException;
@@ -412,6 +413,7 @@ public final class WtlReader {
                 + MAX_ELEMENTS_PROPERTY
                 + ")");
       }
+      Limits.checkTensor(fileName + ": " + tw, elements.longValueExact(), Float.BYTES);
       long length = c.u64(tw + " payload length");
       if (Long.compareUnsigned(length, c.bb.remaining()) > 0) {
         throw fail(

@@ -58,6 +58,8 @@ public final class OnnxImporter {
   public static final int MAX_OPSET = 21;
   /** The default ceiling on the size of a model file. */
   public static final long DEFAULT_MAX_BYTES = 1L << 30;
+  /** How deep protobuf messages (graphs in attributes, in functions) may nest. */
+  public static final int MAX_NESTING = 64;
   /** The default ceiling on the elements of one tensor. */
   public static final long DEFAULT_MAX_TENSOR_ELEMENTS = (1L << 28);
 
@@ -156,7 +158,7 @@ public final class OnnxImporter {
     try {
       CodedInputStream in = CodedInputStream.newInstance(bytes);
       in.enableAliasing(true); // raw_data shares the file's bytes instead of copying them
-      in.setRecursionLimit(64);
+      in.setRecursionLimit(MAX_NESTING);
       in.setSizeLimit(bytes.length);
       ModelProto m = ModelProto.parseFrom(in);
       in.checkLastTagWas(0);

@@ -2,6 +2,7 @@ package dev.whittle.onnx;
 
 import com.google.protobuf.ByteString;
 import dev.whittle.InputException;
+import dev.whittle.Limits;
 import dev.whittle.onnx.proto.Onnx.StringStringEntryProto;
 import dev.whittle.onnx.proto.Onnx.TensorProto;
 import java.io.IOException;
@@ -49,6 +50,9 @@ final class TensorReader {
     }
     int[] dims = dims(t, what);
     int n = Dims.size(dims);
+    boolean real = type == DataTypes.FLOAT || type == DataTypes.DOUBLE
+        || type == DataTypes.FLOAT16 || type == DataTypes.BFLOAT16;
+    Limits.checkTensor(file + ": " + what, n, real ? Float.BYTES : Long.BYTES); // float[] or long[]
     if (t.hasSegment()) {
       throw bad(what, "is stored in segments, which Whittle does not read");
     }
