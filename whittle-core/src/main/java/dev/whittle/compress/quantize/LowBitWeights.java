@@ -28,7 +28,7 @@ import java.util.Map;
  * </ul>
  *
  * Scales follow the latent weights at every refresh until {@link #freeze()}; a loaded model's are
- * frozen.
+ * frozen, unless it is a checkpoint taken while they were following.
  */
 public final class LowBitWeights implements Constraint, QuantizedWeights {
   /** The three forms. */
@@ -72,7 +72,7 @@ public final class LowBitWeights implements Constraint, QuantizedWeights {
    * Frozen levels (a loaded model; the weight's encoding holds alpha and beta). The thresholds lie
    * halfway between the levels, which maps every stored level to its own code.
    */
-  LowBitWeights(Type type, int channels, float[] alpha, float[] beta) {
+  LowBitWeights(Type type, int channels, float[] alpha, float[] beta, boolean tracking) {
     this(type, channels);
     this.alpha = alpha.clone();
     this.beta = beta.clone();
@@ -80,7 +80,7 @@ public final class LowBitWeights implements Constraint, QuantizedWeights {
     for (int c = 0; c < channels; c++) {
       delta[c] = type == Type.LOGIC ? beta[c] + alpha[c] / 2 : Math.abs(alpha[c]) / 2;
     }
-    this.tracking = false;
+    this.tracking = tracking; // true only in a checkpoint taken while training
   }
 
   public Type type() {
@@ -233,6 +233,9 @@ public final class LowBitWeights implements Constraint, QuantizedWeights {
   public Map<String, Object> config() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("channels", (long) channels);
+    if (tracking) {
+      m.put("tracking", 1L); // a checkpoint during training: levels go on following the weights
+    }
     return m;
   }
 

@@ -50,11 +50,11 @@ public final class QuantFactory implements ConstraintFactory, InputQuantizerFact
           throw new InputException("zero point " + v + " lies outside the " + bits + "-bit range");
         }
       }
-      return new UniformWeights(bits, symmetric, perChannel, channels, q);
+      return new UniformWeights(bits, symmetric, perChannel, channels, q, tracking(config));
     }
     LowBitWeights.Type type = LowBitWeights.Type.ofKind(kind);
     return new LowBitWeights(type, channels, vector(tensors, "scale", channels),
-        vector(tensors, "offset", channels));
+        vector(tensors, "offset", channels), tracking(config));
   }
 
   @Override
@@ -77,6 +77,11 @@ public final class QuantFactory implements ConstraintFactory, InputQuantizerFact
     UniformInput q = new UniformInput(bits, symmetric, mode);
     q.loaded();
     return q;
+  }
+
+  /** Whether the weights were still being fitted when saved (a checkpoint during training). */
+  private static boolean tracking(Map<String, Object> c) {
+    return c.containsKey("tracking") && integer(c, "tracking", 1, 1) == 1;
   }
 
   private static int integer(Map<String, Object> c, String key, int lo, int hi) {

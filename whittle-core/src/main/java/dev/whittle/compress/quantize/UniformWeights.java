@@ -38,11 +38,12 @@ public final class UniformWeights implements Constraint, QuantizedWeights {
     this.tracking = true;
   }
 
-  /** Fixed scales (a loaded model). */
-  UniformWeights(int bits, boolean symmetric, boolean perChannel, int channels, QParams fixed) {
+  /** Scales as saved (a loaded model): fixed, or still tracking (a checkpoint of QAT). */
+  UniformWeights(int bits, boolean symmetric, boolean perChannel, int channels, QParams saved,
+      boolean tracking) {
     this(bits, symmetric, perChannel, channels);
-    this.params = fixed;
-    this.tracking = false;
+    this.params = saved;
+    this.tracking = tracking;
   }
 
   public boolean tracking() {
@@ -110,6 +111,11 @@ public final class UniformWeights implements Constraint, QuantizedWeights {
     m.put("symmetric", symmetric ? 1L : 0L);
     m.put("per_channel", perChannel ? 1L : 0L);
     m.put("channels", (long) channels);
+    if (tracking) {
+      // Only a checkpoint taken during quantization-aware training has it: the scales go on
+      // following the weights after a resume. A finished model is frozen and omits it.
+      m.put("tracking", 1L);
+    }
     return m;
   }
 
