@@ -230,6 +230,10 @@ public final class ModelFile {
     return f32(name, t);
   }
 
+  /**
+   * The quantized-weights constraint of a parameter whose codes are final, or null. While its
+   * scales still track the weights (a checkpoint during training) the latent floats are stored.
+   */
   private static QuantizedWeights quantized(Parameter p) {
     QuantizedWeights q = null;
     for (Constraint c : p.constraints()) {
@@ -237,7 +241,7 @@ public final class ModelFile {
         q = w;
       }
     }
-    return q;
+    return q == null || q.tracking() ? null : q;
   }
 
   /** The codebook constraint on a parameter, or null. */

@@ -413,7 +413,6 @@ public final class WtlReader {
                 + MAX_ELEMENTS_PROPERTY
                 + ")");
       }
-      Limits.checkTensor(fileName + ": " + tw, elements.longValueExact(), Float.BYTES);
       long length = c.u64(tw + " payload length");
       if (Long.compareUnsigned(length, c.bb.remaining()) > 0) {
         throw fail(
@@ -438,6 +437,8 @@ public final class WtlReader {
                 + " needs "
                 + expected);
       }
+      // Decoded, every tensor becomes floats; sparse and codebook ones need not pay for them.
+      Limits.checkTensor(fileName + ": " + tw, elements.longValueExact(), Float.BYTES);
       byte[] payload = new byte[(int) length];
       c.bb.get(payload);
       try {

@@ -72,7 +72,7 @@ public final class LowBitWeights implements Constraint, QuantizedWeights {
    * Frozen levels (a loaded model; the weight's encoding holds alpha and beta). The thresholds lie
    * halfway between the levels, which maps every stored level to its own code.
    */
-  LowBitWeights(Type type, int channels, float[] alpha, float[] beta, boolean tracking) {
+  LowBitWeights(Type type, int channels, float[] alpha, float[] beta) {
     this(type, channels);
     this.alpha = alpha.clone();
     this.beta = beta.clone();
@@ -80,7 +80,7 @@ public final class LowBitWeights implements Constraint, QuantizedWeights {
     for (int c = 0; c < channels; c++) {
       delta[c] = type == Type.LOGIC ? beta[c] + alpha[c] / 2 : Math.abs(alpha[c]) / 2;
     }
-    this.tracking = tracking; // true only in a checkpoint taken while training
+    this.tracking = false;
   }
 
   public Type type() {
@@ -89,6 +89,11 @@ public final class LowBitWeights implements Constraint, QuantizedWeights {
 
   public void freeze() {
     tracking = false;
+  }
+
+  @Override
+  public boolean tracking() {
+    return tracking;
   }
 
   /** Refuses logic weights on a layer with pruned (exactly zero) weights. */

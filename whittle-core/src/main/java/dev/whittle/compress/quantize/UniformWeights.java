@@ -38,14 +38,14 @@ public final class UniformWeights implements Constraint, QuantizedWeights {
     this.tracking = true;
   }
 
-  /** Scales as saved (a loaded model): fixed, or still tracking (a checkpoint of QAT). */
-  UniformWeights(int bits, boolean symmetric, boolean perChannel, int channels, QParams saved,
-      boolean tracking) {
+  /** Fixed scales (a loaded model). */
+  UniformWeights(int bits, boolean symmetric, boolean perChannel, int channels, QParams fixed) {
     this(bits, symmetric, perChannel, channels);
-    this.params = saved;
-    this.tracking = tracking;
+    this.params = fixed;
+    this.tracking = false;
   }
 
+  @Override
   public boolean tracking() {
     return tracking;
   }
