@@ -57,20 +57,32 @@ class LimitsTest {
         + " elements of 4 bytes is more than the limit"), e.getMessage());
   }
 
-  /** Many layers each under the ceiling: their sum is held to four times it. */
+  /** Many layers each under the ceiling (1.1 MB here): their sum is held to four times it. */
   @Test
   void aModelIsHeldToFourCeilings() {
-    List<NodeRecord> nodes = new ArrayList<>(List.of(input(8192)));
+    List<NodeRecord> nodes = new ArrayList<>(List.of(input(500)));
     String prev = "input";
     for (int i = 0; i < 40; i++) {
       nodes.add(new NodeRecord("fc" + i, "dense", List.of(prev),
-          Attrs.builder().put("in", 8192L).put("out", 8192L).put("bias", 0L).build()));
+          Attrs.builder().put("in", 500L).put("out", 500L).put("bias", 0L).build()));
       prev = "fc" + i;
     }
     WtlModel m = new WtlModel(nodes, List.of(), List.of(), List.of(), Map.of());
-    InputException e = assertThrows(InputException.class,
-        () -> ModelFile.fromRecord(m, "deep.wtl"));
-    assertTrue(e.getMessage().contains("the model's layers declare"), e.getMessage());
+    String old = System.getProperty(Limits.MAX_TENSOR_BYTES_PROPERTY);
+    try {
+      System.setProperty(Limits.MAX_TENSOR_BYTES_PROPERTY, "1100000");
+      InputException e = assertThrows(InputException.class,
+          () -> ModelFile.fromRecord(m, "deep.wtl"));
+      assertEquals("deep.wtl: node 'fc4': the model's layers declare 1252500 parameters, more"
+          + " than 4 times the limit of 1100000 bytes per tensor (system property"
+          + " whittle.maxTensorBytes)", e.getMessage());
+    } finally {
+      if (old == null) {
+        System.clearProperty(Limits.MAX_TENSOR_BYTES_PROPERTY);
+      } else {
+        System.setProperty(Limits.MAX_TENSOR_BYTES_PROPERTY, old);
+      }
+    }
   }
 
   @Test
