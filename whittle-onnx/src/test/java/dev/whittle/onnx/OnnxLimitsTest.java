@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Depth and size limits of the ONNX reader: nested graphs and node counts. */
 class OnnxLimitsTest {
   /** A model from the exporter with {@code g} as its graph. */
-  private static byte[] withGraph(GraphProto g) {
+  private static byte[] withGraph(GraphProto g) throws Exception {
     ModelProto m = ModelProto.parseFrom(OnnxBadInputTest.lenet300()).toBuilder().setGraph(g)
         .build();
     return m.toByteArray();
