@@ -31,8 +31,8 @@ final class Outputs {
   /**
    * The command as given, with every path reduced to its file name, so provenance does not
    * depend on the folder a model was made in (and two identical runs write identical bytes).
-   * {@code --resume} is left out: it says how a run was carried out, not what made the model, and
-   * a resumed run writes the bytes an uninterrupted one would.
+   * {@code --resume} is left out: a resumed run is the interrupted one, finished, and writes the
+   * same bytes.
    */
   static String command(String name, List<String> args) {
     List<String> out = new ArrayList<>();

@@ -161,7 +161,7 @@ final class PipelineCommand implements Callable<Integer> {
         progress.message("pipeline: stage " + (i + 1) + "/" + stages.size() + ": "
             + Outputs.command(s.step().name(), s.args()));
         long t0 = System.nanoTime();
-        run(recipe, s);
+        run(recipe, s, resume);
         took = (System.nanoTime() - t0) / 1e9;
         seconds += took;
       }
@@ -323,11 +323,18 @@ final class PipelineCommand implements Callable<Integer> {
 
   /**
    * Runs one stage's command in this process, its table on stderr (stdout keeps the pipeline's
-   * own). A bad setting value comes back naming the recipe's line.
+   * own). A bad setting value comes back naming the recipe's line. On {@code --resume}, a stage
+   * whose command left a checkpoint continues from it.
    */
-  private static void run(Recipe recipe, Stage s) {
+  private static void run(Recipe recipe, Stage s, boolean resume) {
     CommandLine cl = stepCommand(s.step().name());
-    cl.parseArgs(s.args().toArray(String[]::new));
+    List<String> args = new ArrayList<>(s.args());
+    // The stage interrupted last time continues from its own checkpoint, if it wrote one.
+    if (resume && cl.getCommandSpec().findOption("--resume") != null
+        && Files.exists(TrainingSession.checkpointFor(s.model()))) {
+      args.add("--resume");
+    }
+    cl.parseArgs(args.toArray(String[]::new));
     PrintStream stdout = System.out;
     System.setOut(System.err);
     try {

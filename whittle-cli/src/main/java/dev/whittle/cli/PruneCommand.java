@@ -79,6 +79,7 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
   private long seed;
 
   @Mixin ThreadsOption threads;
+  @Mixin ResumeOption resume;
 
   @Mixin DataOptions data;
   @Mixin TrainOptions train;
@@ -113,8 +114,9 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
     Split split = data.load();
     Inputs.checkCompatible(model, file, split, data.name);
     Progress progress = Progress.stderr();
+    ResumableFits fits = resume.fits(out, progress);
     if (structured != null) {
-      return structured(model, ps, sched, ft, split, progress);
+      return structured(model, ps, sched, ft, split, progress, fits);
     }
     Importance importance = Importance.named(method, split.train(), importanceBatches, seed);
     double seconds = 0;
@@ -125,11 +127,12 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
           ft.warmupEpochs(), 0, 0, seed, ft.loss());
       if (l1Epochs > 0) {
         progress.message("prune: training " + l1Epochs + " epochs with L1 penalty " + l1Lambda);
-        seconds += new dev.whittle.train.Trainer(l1, progress).fit(model, split.train()).seconds();
+        seconds += fits.fit(new dev.whittle.train.Trainer(l1, progress), model, split.train())
+            .seconds();
       }
     }
     PruneSession.Result r = PruneSession.run(model, split.train(), importance, ps, method, sched,
-        ft, finetuneEpochs, progress);
+        ft, finetuneEpochs, progress, fits);
     seconds += r.trainSeconds();
     java.util.Map<String, Object> how = new java.util.LinkedHashMap<>();
     how.put("method", method);
@@ -141,13 +144,14 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
     var metrics = Finish.save(model, split, out,
         Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds,
         progress.epochs());
+    fits.finish();
     Finish.report(metrics, json);
     return 0;
   }
 
   /** {@code --structured}: removes whole channels, then fine-tunes the slimmer model. */
   private Integer structured(Model model, PruneSpec ps, PruningSchedule sched, TrainConfig ft,
-      Split split, Progress progress) {
+      Split split, Progress progress, ResumableFits fits) {
     if (spec.commandLine().getParseResult().hasMatchedOption("--method")
         || sched.kind() != PruningSchedule.Kind.ONESHOT) {
       throw new InputException("--structured ranks channels by its own criterion and prunes"
@@ -157,8 +161,8 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
         split.train(), importanceBatches, seed);
     progress.message("prune: structured " + structured + " kept " + r.summary());
     Model slim = r.model();
-    double seconds = finetuneEpochs < 1 ? 0 : new dev.whittle.train.Trainer(
-        ft.withEpochs(finetuneEpochs), progress).fit(slim, split.train()).seconds();
+    double seconds = finetuneEpochs < 1 ? 0 : fits.fit(new dev.whittle.train.Trainer(
+        ft.withEpochs(finetuneEpochs), progress), slim, split.train()).seconds();
     java.util.Map<String, Object> kept = new java.util.LinkedHashMap<>();
     r.kept().forEach((k, v) -> kept.put(k, v.kept() + "/" + v.total()));
     java.util.Map<String, Object> how = new java.util.LinkedHashMap<>(); // ordered: same bytes
@@ -171,6 +175,7 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
     var metrics = Finish.save(slim, split, out,
         Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds,
         progress.epochs());
+    fits.finish();
     Finish.report(metrics, json);
     return 0;
   }

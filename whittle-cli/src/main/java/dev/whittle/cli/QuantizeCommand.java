@@ -88,6 +88,7 @@ final class QuantizeCommand implements Callable<Integer>, StepCommand {
   private long seed;
 
   @Mixin ThreadsOption threads;
+  @Mixin ResumeOption resume;
   @Mixin DataOptions data;
   @Mixin TrainOptions train;
   @Mixin JsonOption json;
@@ -150,6 +151,7 @@ final class QuantizeCommand implements Callable<Integer>, StepCommand {
     Split split = data.load();
     Inputs.checkCompatible(source, file, split, data.name);
     Progress progress = Progress.stderr();
+    ResumableFits fits = resume.fits(out, progress);
     Quantization.Prepared p = Quantization.prepare(source, qs);
     Model model = p.model();
     p.notes().forEach(n -> progress.message("quantize: " + n));
@@ -160,7 +162,8 @@ final class QuantizeCommand implements Callable<Integer>, StepCommand {
       seconds = (System.nanoTime() - t0) / 1e9;
     } else if (epochs > 0) {
       progress.message("quantize: training " + epochs + " epochs with " + mode + " weights");
-      seconds = new Trainer(ft.withEpochs(epochs), progress).fit(model, split.train()).seconds();
+      seconds = fits.fit(new Trainer(ft.withEpochs(epochs), progress), model, split.train())
+          .seconds();
     }
     Quantization.freeze(model);
     Map<String, Object> how = new LinkedHashMap<>();
@@ -178,6 +181,7 @@ final class QuantizeCommand implements Callable<Integer>, StepCommand {
     var metrics = Finish.save(model, split, out,
         Outputs.command("quantize", spec.commandLine().getParseResult().originalArgs()), seconds,
         progress.epochs());
+    fits.finish();
     p.notes().forEach(n -> System.out.println("note: " + n));
     Finish.report(metrics, json);
     return 0;

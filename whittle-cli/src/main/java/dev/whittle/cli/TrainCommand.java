@@ -37,12 +37,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "the model file to write")
   Path out;
 
-  @Option(names = "--checkpoint", paramLabel = "FILE",
-      description = "checkpoint written after every epoch (default: OUT.ckpt, removed at the end)")
-  Path checkpoint;
-
-  @Option(names = "--resume", description = "continue from the checkpoint of an interrupted run")
-  boolean resume;
+  @Mixin ResumeOption resume;
 
   @Mixin ThreadsOption threads;
 
@@ -55,13 +50,12 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig cfg = train.over(TrainConfig.defaults(epochs, seed));
     Outputs.checkModelOut(out);
     json.check();
-    Path ckpt = checkpoint != null ? checkpoint : TrainingSession.checkpointFor(out);
-    Outputs.checkModelOut(ckpt);
+    Path ckpt = resume.file(out);
     threads.apply();
     Split split = data.load();
     Model m = Architectures.build(model, split.train().sampleShape(), split.train().classes(), seed);
     String command = Outputs.command("train", spec.commandLine().getParseResult().originalArgs());
-    TrainingSession.Result r = TrainingSession.run(m, split, cfg, out, ckpt, resume, command,
+    TrainingSession.Result r = TrainingSession.run(m, split, cfg, out, ckpt, resume.resume, command,
         Progress.stderr());
     Reports.printMetrics(System.out, r.metrics());
     json.write(r.metrics().toMap());

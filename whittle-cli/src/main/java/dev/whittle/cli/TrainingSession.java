@@ -1,6 +1,5 @@
 package dev.whittle.cli;
 
-import dev.whittle.InputException;
 import dev.whittle.data.Split;
 import dev.whittle.eval.Json;
 import dev.whittle.eval.Metrics;
@@ -8,15 +7,12 @@ import dev.whittle.eval.ModelStats;
 import dev.whittle.eval.StepHistory;
 import dev.whittle.io.ModelFile;
 import dev.whittle.nn.Model;
-import dev.whittle.train.Checkpoint;
 import dev.whittle.train.EpochStats;
 import dev.whittle.train.Evaluation;
 import dev.whittle.train.Loss;
 import dev.whittle.train.Progress;
 import dev.whittle.train.TrainConfig;
 import dev.whittle.train.Trainer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,25 +34,10 @@ final class TrainingSession {
     return out.resolveSibling(out.getFileName() + ".ckpt");
   }
 
-  static Result run(Model fresh, Split data, TrainConfig cfg, Path out, Path checkpoint,
+  static Result run(Model model, Split data, TrainConfig cfg, Path out, Path checkpoint,
       boolean resume, String command, Progress progress) {
-    Model model = fresh;
-    Trainer trainer = new Trainer(cfg, progress);
-    if (resume) {
-      if (!Files.isRegularFile(checkpoint)) {
-        throw new InputException("--resume: no checkpoint at " + checkpoint);
-      }
-      Checkpoint.Loaded c = Checkpoint.load(checkpoint);
-      model = c.model();
-      trainer.optimizer().loadState(c.optimizerState());
-      trainer.earlyStop().restore(c.best(), c.bad(), c.bestWeights());
-      trainer.resumeAt(c.epochsDone(), c.curve());
-      progress.message("resuming from " + checkpoint.getFileName() + " after epoch " + c.epochsDone());
-    }
-    Model m = model;
-    trainer.onEpoch((epoch, opt, curve, stop) ->
-        Checkpoint.save(checkpoint, m, epoch + 1, opt, curve, stop));
-    Trainer.Result r = trainer.fit(model, data.train());
+    ResumableFits fits = new ResumableFits(checkpoint, resume, progress);
+    Trainer.Result r = fits.fit(new Trainer(cfg, progress), model, data.train());
     Evaluation.Result test = Evaluation.run(model, data.test(), Loss.crossEntropy(), 256);
     Map<String, String> prov = model.provenance();
     prov.put("command", command);
@@ -69,11 +50,7 @@ final class TrainingSession {
     prov.put("accuracy", Double.toString(test.accuracy()));
     prov.put("test_samples", Integer.toString(test.samples()));
     ModelFile.save(model, out);
-    try {
-      Files.deleteIfExists(checkpoint);
-    } catch (IOException e) {
-      progress.message("could not remove the checkpoint " + checkpoint + ": " + e.getMessage());
-    }
+    fits.finish();
     long bytes = out.toFile().length();
     Metrics metrics = ModelStats.of(model, out.getFileName().toString(), prov.get("dataset"),
         test.accuracy(), test.samples(), bytes, r.seconds());

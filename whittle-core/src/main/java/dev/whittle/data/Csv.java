@@ -1,6 +1,7 @@
 package dev.whittle.data;
 
 import dev.whittle.InputException;
+import dev.whittle.Limits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,6 +73,7 @@ public final class Csv {
       BufferedReader reader, String what, String labelColumn, Boolean header, String name)
       throws IOException {
     int lineNo = 0;
+    long maxValues = Limits.maxTensorBytes() / Float.BYTES; // the features become one float tensor
     String line;
     String[] first = null;
     while ((line = reader.readLine()) != null) {
@@ -122,6 +124,9 @@ public final class Csv {
       if ((long) (y.size + 1) * features > Idx.MAX_BYTES) {
         throw new InputException(
             what + ":" + rowLine + ": too large: more than " + Idx.MAX_BYTES + " values");
+      }
+      if ((long) (y.size + 1) * features > maxValues) {
+        Limits.checkTensor(what + ":" + rowLine, (long) (y.size + 1) * features, Float.BYTES);
       }
       for (int c = 0; c < width; c++) {
         String f = row[c];

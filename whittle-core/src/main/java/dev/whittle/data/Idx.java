@@ -1,6 +1,7 @@
 package dev.whittle.data;
 
 import dev.whittle.InputException;
+import dev.whittle.Limits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -264,6 +265,8 @@ public final class Idx {
       throw new InputException(
           what + ": too large: " + claim + "; at most " + MAX_BYTES + " bytes are supported");
     }
+    // Each byte becomes a float (pixels) or an int (labels); a gzip file does not pay for them.
+    Limits.checkTensor(what, claimed.longValueExact(), Float.BYTES);
     int len = claimed.intValueExact();
     byte[] buf = new byte[gz ? Math.min(len, 1 << 20) : len];
     int got = 0;

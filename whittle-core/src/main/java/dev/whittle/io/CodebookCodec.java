@@ -1,6 +1,7 @@
 package dev.whittle.io;
 
 import dev.whittle.InputException;
+import dev.whittle.Limits;
 import dev.whittle.nn.SharedWeights;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -280,9 +281,8 @@ public final class CodebookCodec {
       throw new InputException(where + ": codebook payload of " + payload.length
           + " bytes is shorter than its " + HEADER_BYTES + "-byte header");
     }
-    if (elements > Integer.MAX_VALUE - 8) {
-      throw new InputException(where + ": " + elements + " elements is too many");
-    }
+    // Zeros between the gaps' symbols take few bits: the ceiling bounds the decoded tensor.
+    Limits.checkTensor(where, elements, Float.BYTES);
     ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
     int bits = b.get() & 0xFF;
     int w = b.get() & 0xFF;

@@ -1,6 +1,7 @@
 package dev.whittle.io;
 
 import dev.whittle.InputException;
+import dev.whittle.Limits;
 import dev.whittle.nn.Constraint;
 import dev.whittle.nn.ConstraintFactory;
 import dev.whittle.nn.Graph;
@@ -82,10 +83,17 @@ public final class ModelFile {
       throw new InputException(file + ": input shape " + Arrays.toString(inputShape)
           + " is not a sample shape of rank 1 to 3");
     }
+    Limits.checkGraph(file, records.size() - 1);
     List<Graph.Node> nodes = new ArrayList<>();
+    long total = 0;
     for (NodeRecord r : records.subList(1, records.size())) {
       Layer layer;
       try {
+        // Settings alone decide a layer's size: check it before the layer allocates it.
+        long count = Layers.parameterCount(r.kind(), config(r.attrs()));
+        Limits.checkTensor("its parameters", count, Float.BYTES);
+        total = Math.addExact(total, count);
+        Limits.checkModel(total);
         layer = Layers.create(r.kind(), config(r.attrs()));
       } catch (InputException e) {
         throw new InputException(file + ": node '" + r.name() + "': " + e.getMessage(), e);
@@ -222,8 +230,13 @@ public final class ModelFile {
     return f32(name, t);
   }
 
+  /**
+   * The quantized-weights constraint of a parameter whose codes are final, or null. While its
+   * scales still track the weights (a checkpoint during training) the latent floats are stored.
+   */
   private static QuantizedWeights quantized(Parameter p) {
-    return p.constraint(QuantizedWeights.class);
+    QuantizedWeights q = p.constraint(QuantizedWeights.class);
+    return q == null || q.tracking() ? null : q;
   }
 
   /** The codebook constraint on a parameter, or null. */

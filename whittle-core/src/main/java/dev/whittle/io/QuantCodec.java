@@ -1,6 +1,7 @@
 package dev.whittle.io;
 
 import dev.whittle.InputException;
+import dev.whittle.Limits;
 import dev.whittle.nn.QuantizedWeights;
 import dev.whittle.nn.QuantizedWeights.Form;
 import java.nio.ByteBuffer;
@@ -154,6 +155,7 @@ public final class QuantCodec {
   /** The values of a payload holding {@code elements} of them. */
   public static float[] decode(byte[] payload, long elements, String where) {
     Header h = header(payload, elements, where);
+    Limits.checkTensor(where, elements, Float.BYTES);
     int ch = h.scale().length;
     int bits = h.bits();
     int start = payload.length - (int) ((elements * bits + 7) / 8);

@@ -1,6 +1,7 @@
 package dev.whittle.io;
 
 import dev.whittle.InputException;
+import dev.whittle.Limits;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -71,9 +72,8 @@ public final class SparseCodec {
       throw new InputException(where + ": sparse payload claims " + e + " entries ("
           + (4 + 5 * e) + " bytes) but holds " + payload.length + " bytes");
     }
-    if (elements > Integer.MAX_VALUE) {
-      throw new InputException(where + ": " + elements + " elements is too many");
-    }
+    // Trailing zeros take no bytes, so the file's length does not bound the tensor: the ceiling does.
+    Limits.checkTensor(where, elements, Float.BYTES);
     float[] out = new float[(int) elements];
     long pos = -1;
     int valueAt = 4 + (int) e;

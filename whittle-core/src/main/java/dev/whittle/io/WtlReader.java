@@ -3,6 +3,7 @@ package dev.whittle.io;
 import static dev.whittle.io.WtlFormat.*;
 
 import dev.whittle.InputException;
+import dev.whittle.Limits;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.BufferUnderflowException;
@@ -458,6 +459,8 @@ public final class WtlReader {
                 + " needs "
                 + expected);
       }
+      // Decoded, every tensor becomes floats; sparse and codebook ones need not pay for them.
+      Limits.checkTensor(fileName + ": " + tw, elements.longValueExact(), Float.BYTES);
       byte[] payload = new byte[(int) length];
       c.bb.get(payload);
       try {

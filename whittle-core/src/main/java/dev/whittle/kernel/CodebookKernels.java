@@ -71,7 +71,7 @@ public final class CodebookKernels {
         FloatVector hi = t2.rearrange(lane).blend(t3.rearrange(lane), bit3);
         acc = lo.blend(hi, bit4).fma(FloatVector.fromArray(F, x, i), acc);
       }
-      float s = acc.reduceLanes(VectorOperators.ADD);
+      float s = VectorOps.sumLanesInOrder(acc);
       for (; i < in; i++) {
         s += table[idx[base + i] & 0xFF] * x[i];
       }

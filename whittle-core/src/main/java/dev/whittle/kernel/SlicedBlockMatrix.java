@@ -3,7 +3,6 @@ package dev.whittle.kernel;
 import java.util.Arrays;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -255,10 +254,10 @@ public final class SlicedBlockMatrix {
   private static void store(float[] y, int[] row, int s, FloatVector a0, FloatVector a1,
       FloatVector a2, FloatVector a3) {
     int p = s * SLICE;
-    y[row[p + 3]] = a3.reduceLanes(VectorOperators.ADD);
-    y[row[p + 2]] = a2.reduceLanes(VectorOperators.ADD);
-    y[row[p + 1]] = a1.reduceLanes(VectorOperators.ADD);
-    y[row[p]] = a0.reduceLanes(VectorOperators.ADD);
+    y[row[p + 3]] = VectorOps.sumLanesInOrder(a3);
+    y[row[p + 2]] = VectorOps.sumLanesInOrder(a2);
+    y[row[p + 1]] = VectorOps.sumLanesInOrder(a1);
+    y[row[p]] = VectorOps.sumLanesInOrder(a0);
   }
 
   /** The plain scalar version of {@link #multiply}: one double sum per row over its blocks. */

@@ -120,6 +120,20 @@ public final class VectorOps {
     }
   }
 
+  /**
+   * The sum of a vector's lanes, added in lane order. {@code reduceLanes(ADD)} leaves the order
+   * unspecified, and HotSpot's compiled code and its interpreter do add in different orders, so a
+   * kernel using it gives other bits before and after the JIT compiles it (and a plan's output
+   * would depend on how warm the JVM is).
+   */
+  public static float sumLanesInOrder(FloatVector v) {
+    float s = v.lane(0);
+    for (int i = 1; i < v.length(); i++) {
+      s += v.lane(i);
+    }
+    return s;
+  }
+
   /** sum of x[xOff + i] * y[yOff + i] for i in [0, len); its rounding depends on len only. */
   public static float dot(float[] x, int xOff, float[] y, int yOff, int len) {
     Objects.checkFromIndexSize(xOff, len, x.length);

@@ -34,6 +34,30 @@ public final class Layers {
     };
   }
 
+  /**
+   * The values the parameters of a layer of this kind and settings hold, computed from the
+   * settings alone, so that a reader can check it against its limits before the layer allocates
+   * them; saturates at {@link Long#MAX_VALUE}. Kinds without parameters give 0.
+   */
+  public static long parameterCount(String kind, Map<String, Object> c) {
+    try {
+      return switch (kind) {
+        case "dense" -> Math.addExact(Math.multiplyExact((long) i(c, "in"), i(c, "out")), i(c, "out"));
+        case "conv2d" -> {
+          long[] k = longs(c, "kernel");
+          long oc = i(c, "out_channels");
+          long w = Math.multiplyExact(Math.multiplyExact(oc, i(c, "in_channels")),
+              Math.multiplyExact(k[0], k[1]));
+          yield Math.addExact(w, oc);
+        }
+        case "batchnorm" -> 4L * i(c, "features");
+        default -> 0;
+      };
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   private static Object get(Map<String, Object> c, String key) {
     Object v = c.get(key);
     if (v == null) {

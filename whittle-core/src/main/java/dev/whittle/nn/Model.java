@@ -9,7 +9,7 @@ import java.util.Map;
  * checksum, training curves, metrics), saved together in a {@code .wtl} file.
  */
 public final class Model {
-  private final Graph graph;
+  private Graph graph;
   private final Map<String, String> provenance = new LinkedHashMap<>();
 
   public Model(Graph graph) {
@@ -18,6 +18,15 @@ public final class Model {
 
   public Graph graph() {
     return graph;
+  }
+
+  /**
+   * Takes over the graph (layers, weights, constraints, buffers) of {@code saved}, an earlier
+   * state of this model read back from a checkpoint, so that everything holding this model sees
+   * the restored state; the provenance stays this model's.
+   */
+  public void restoreInPlace(Model saved) {
+    this.graph = saved.graph;
   }
 
   /** Insertion-ordered and mutable: commands add what they did. */

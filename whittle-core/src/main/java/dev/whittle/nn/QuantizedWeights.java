@@ -23,6 +23,14 @@ public interface QuantizedWeights {
 
   Form form();
 
+  /**
+   * Whether the scales still follow the latent weights (training). The file then keeps the latent
+   * floats, not the codes, so that a checkpoint resumes the training exactly.
+   */
+  default boolean tracking() {
+    return false;
+  }
+
   int bits();
 
   /** Whether AFFINE codes are two's complement. */

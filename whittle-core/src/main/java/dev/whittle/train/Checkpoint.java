@@ -24,15 +24,24 @@ public final class Checkpoint {
   private static final String CURVE = "checkpoint.curve";
   private static final String BEST = "checkpoint.best_val_loss";
   private static final String BAD = "checkpoint.bad_epochs";
+  private static final String STAGE = "checkpoint.stage";
   private static final String BEST_PREFIX = "best/";
 
   private Checkpoint() {}
 
-  /** What a checkpoint gives back. */
-  public record Loaded(Model model, int epochsDone, List<EpochStats> curve,
+  /**
+   * What a checkpoint gives back; {@code stage} counts the training runs of the command before
+   * the one it was written in (0 for a command that trains once).
+   */
+  public record Loaded(Model model, int stage, int epochsDone, List<EpochStats> curve,
       Map<String, Tensor> optimizerState, double best, int bad, Map<String, Tensor> bestWeights) {}
 
   public static void save(Path file, Model model, int epochsDone, Optimizer optimizer,
+      List<EpochStats> curve, Trainer.EarlyStop stop) {
+    save(file, model, 0, epochsDone, optimizer, curve, stop);
+  }
+
+  public static void save(Path file, Model model, int stage, int epochsDone, Optimizer optimizer,
       List<EpochStats> curve, Trainer.EarlyStop stop) {
     Map<String, Tensor> state = new LinkedHashMap<>(optimizer.state());
     if (stop.bestWeights() != null) {
@@ -44,6 +53,7 @@ public final class Checkpoint {
     prov.put(CURVE, encode(curve));
     prov.put(BEST, Double.toString(stop.best()));
     prov.put(BAD, Integer.toString(stop.badEpochs()));
+    prov.put(STAGE, Integer.toString(stage));
     WtlWriter.write(new WtlModel(rec.nodes(), rec.tensors(), rec.constraints(), rec.state(), prov), file);
   }
 
@@ -55,6 +65,7 @@ public final class Checkpoint {
     String curve = prov.remove(CURVE);
     String best = prov.remove(BEST);
     String bad = prov.remove(BAD);
+    String stage = prov.remove(STAGE);
     if (epochs == null || curve == null || best == null || bad == null) {
       throw new InputException(name + ": not a training checkpoint (no checkpoint.* provenance)");
     }
@@ -70,7 +81,8 @@ public final class Checkpoint {
       }
     });
     try {
-      return new Loaded(loaded.model(), Integer.parseInt(epochs), decode(curve), opt,
+      return new Loaded(loaded.model(), stage == null ? 0 : Integer.parseInt(stage),
+          Integer.parseInt(epochs), decode(curve), opt,
           Double.parseDouble(best), Integer.parseInt(bad), bestWeights.isEmpty() ? null : bestWeights);
     } catch (NumberFormatException e) {
       throw new InputException(name + ": checkpoint provenance is malformed: " + e.getMessage());

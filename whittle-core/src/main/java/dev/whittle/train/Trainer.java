@@ -87,6 +87,11 @@ public final class Trainer {
     this.schedule = Schedule.parse(config.schedule()).withWarmup(config.warmupEpochs());
   }
 
+  /** {@link #fit}, as a {@link Fitting}. */
+  static Result fitDirect(Trainer t, Model model, Dataset data) {
+    return t.fit(model, data);
+  }
+
   public Trainer onEpoch(EpochListener l) {
     this.listener = l;
     return this;

@@ -1,5 +1,6 @@
 package dev.whittle.onnx;
 
+import dev.whittle.Limits;
 import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.LongBinaryOperator;
@@ -27,6 +28,12 @@ final class ConstOps {
       if (n > MAX_ELEMENTS) {
         throw new OpError("makes a tensor of more than " + MAX_ELEMENTS + " elements");
       }
+    }
+    // A computed constant costs the file nothing: only the ceiling bounds it (8 bytes: int64).
+    if (n > Limits.maxTensorBytes() / Long.BYTES) {
+      throw new OpError("makes a tensor of " + n + " elements, more than the limit of "
+          + Limits.maxTensorBytes() + " bytes per tensor (system property "
+          + Limits.MAX_TENSOR_BYTES_PROPERTY + ")");
     }
     return dims;
   }

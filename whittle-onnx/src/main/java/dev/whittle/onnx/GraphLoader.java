@@ -1,6 +1,7 @@
 package dev.whittle.onnx;
 
 import dev.whittle.InputException;
+import dev.whittle.Limits;
 import dev.whittle.nn.Graph;
 import dev.whittle.onnx.proto.Onnx.NodeProto;
 import dev.whittle.onnx.proto.Onnx.OperatorSetIdProto;
@@ -34,6 +35,7 @@ final class GraphLoader {
   /** Checks the graph and fills the context with its initializers and input. */
   Plan load() {
     ctx.opset = opset();
+    Limits.checkGraph(ctx.file, ctx.graph.getNodeCount());
     if (ctx.graph.getSparseInitializerCount() > 0) {
       throw new InputException(ctx.file + ": the graph has sparse initializers, which Whittle does"
           + " not read");

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Reads an ONNX model into a Whittle {@link Model}.
@@ -58,6 +59,8 @@ public final class OnnxImporter {
   public static final int MAX_OPSET = 21;
   /** The default ceiling on the size of a model file. */
   public static final long DEFAULT_MAX_BYTES = 1L << 30;
+  /** How deep protobuf messages (graphs in attributes, in functions) may nest. */
+  public static final int MAX_NESTING = 64;
   /** The default ceiling on the elements of one tensor. */
   public static final long DEFAULT_MAX_TENSOR_ELEMENTS = (1L << 28);
 
@@ -109,7 +112,7 @@ public final class OnnxImporter {
     String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
     byte[] bytes = readFile(file, name, options.maxFileBytes());
     Path folder = file.toAbsolutePath().getParent();
-    return new Importer(parse(bytes, name), name, folder, options).run();
+    return oneLine(() -> new Importer(parse(bytes, name), name, folder, options).run());
   }
 
   /**
@@ -120,7 +123,32 @@ public final class OnnxImporter {
     if (bytes.length > options.maxFileBytes()) {
       throw tooLarge(name, bytes.length, options.maxFileBytes());
     }
-    return new Importer(parse(bytes, name), name, null, options).run();
+    return oneLine(() -> new Importer(parse(bytes, name), name, null, options).run());
+  }
+
+  /**
+   * Runs an import, keeping its error to one line: messages quote names from the file, which may
+   * hold line breaks and other control characters; they are escaped as {@code \\uXXXX}.
+   */
+  private static Model oneLine(Supplier<Model> importer) {
+    try {
+      return importer.get();
+    } catch (InputException e) {
+      String m = e.getMessage();
+      StringBuilder b = new StringBuilder(m.length());
+      for (int i = 0; i < m.length(); i++) {
+        char c = m.charAt(i);
+        if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == '\u2028' || c == '\u2029') {
+          b.append(String.format("\\u%04x", (int) c));
+        } else {
+          b.append(c);
+        }
+      }
+      if (b.length() == m.length() && b.toString().equals(m)) {
+        throw e;
+      }
+      throw new InputException(b.toString(), e);
+    }
   }
 
   static byte[] readFile(Path file, String name, long max) {
@@ -156,7 +184,7 @@ public final class OnnxImporter {
     try {
       CodedInputStream in = CodedInputStream.newInstance(bytes);
       in.enableAliasing(true); // raw_data shares the file's bytes instead of copying them
-      in.setRecursionLimit(64);
+      in.setRecursionLimit(MAX_NESTING);
       in.setSizeLimit(bytes.length);
       ModelProto m = ModelProto.parseFrom(in);
       in.checkLastTagWas(0);

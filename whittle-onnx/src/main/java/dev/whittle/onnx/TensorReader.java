@@ -2,6 +2,7 @@ package dev.whittle.onnx;
 
 import com.google.protobuf.ByteString;
 import dev.whittle.InputException;
+import dev.whittle.Limits;
 import dev.whittle.onnx.proto.Onnx.StringStringEntryProto;
 import dev.whittle.onnx.proto.Onnx.TensorProto;
 import java.io.IOException;
@@ -65,9 +66,20 @@ final class TensorReader {
       raw = bytes.asReadOnlyByteBuffer();
     }
     if (raw != null) {
+      ceiling(what, type, n);
       return decodeRaw(raw.slice().order(ByteOrder.LITTLE_ENDIAN), type, dims, n);
     }
     return typed(t, what, type, dims, n);
+  }
+
+  /**
+   * Checks the decoded tensor (float[] or long[]) against whittle.maxTensorBytes, once its data is
+   * known to be there: external data and packed types can decode to more than they take.
+   */
+  private void ceiling(String what, int type, int n) {
+    boolean real = type == DataTypes.FLOAT || type == DataTypes.DOUBLE
+        || type == DataTypes.FLOAT16 || type == DataTypes.BFLOAT16;
+    Limits.checkTensor(file + ": " + what, n, real ? Float.BYTES : Long.BYTES);
   }
 
   private int[] dims(TensorProto t, String what) {
@@ -102,6 +114,7 @@ final class TensorReader {
       throw bad(what, "has shape " + Dims.text(dims) + " (" + n + " values) but "
           + (count == 0 ? "no data" : count + " values of data"));
     }
+    ceiling(what, type, n);
     switch (type) {
       case DataTypes.FLOAT -> {
         float[] f = new float[n];

@@ -3,6 +3,7 @@ package dev.whittle.compress.prune;
 import dev.whittle.InputException;
 import dev.whittle.data.Dataset;
 import dev.whittle.nn.Model;
+import dev.whittle.train.Fitting;
 import dev.whittle.train.Progress;
 import dev.whittle.train.TrainConfig;
 import dev.whittle.train.Trainer;
@@ -23,13 +24,21 @@ public final class PruneSession {
   public static Result run(Model model, Dataset data, Importance importance, PruneSpec spec,
       String method, PruningSchedule schedule, TrainConfig finetune, int finetuneEpochs,
       Progress progress) {
+    return run(model, data, importance, spec, method, schedule, finetune, finetuneEpochs, progress,
+        Fitting.direct());
+  }
+
+  /** As above, with every fine-tuning run going through {@code fitting} (checkpoints). */
+  public static Result run(Model model, Dataset data, Importance importance, PruneSpec spec,
+      String method, PruningSchedule schedule, TrainConfig finetune, int finetuneEpochs,
+      Progress progress, Fitting fitting) {
     double seconds = 0;
     Map<String, Double> reached;
     switch (schedule.kind()) {
       case ONESHOT -> {
         reached = Pruner.prune(model, importance, spec, method);
         report(progress, "pruned", reached);
-        seconds += finetune(model, data, finetune, finetuneEpochs, progress);
+        seconds += finetune(model, data, finetune, finetuneEpochs, progress, fitting);
       }
       case ITERATIVE -> {
         int k = schedule.rounds();
@@ -38,7 +47,7 @@ public final class PruneSession {
           reached = Pruner.prune(model, importance, spec.scaled((double) r / k), method);
           report(progress, "round " + r + "/" + k + ": pruned", reached);
           int epochs = finetuneEpochs * r / k - finetuneEpochs * (r - 1) / k;
-          seconds += finetune(model, data, finetune, epochs, progress);
+          seconds += finetune(model, data, finetune, epochs, progress, fitting);
         }
       }
       case POLYNOMIAL -> {
@@ -58,7 +67,7 @@ public final class PruneSession {
             Pruner.prune(model, importance, spec.scaled(poly.sparsityAt(step + 1)), method);
           }
         });
-        seconds += t.fit(model, data).seconds();
+        seconds += fitting.fit(t, model, data).seconds();
         reached = Pruner.prune(model, importance, spec, method);
         report(progress, "pruned gradually", reached);
       }
@@ -68,11 +77,11 @@ public final class PruneSession {
   }
 
   private static double finetune(Model model, Dataset data, TrainConfig cfg, int epochs,
-      Progress progress) {
+      Progress progress, Fitting fitting) {
     if (epochs < 1) {
       return 0;
     }
-    return new Trainer(cfg.withEpochs(epochs), progress).fit(model, data).seconds();
+    return fitting.fit(new Trainer(cfg.withEpochs(epochs), progress), model, data).seconds();
   }
 
   private static void report(Progress p, String what, Map<String, Double> reached) {

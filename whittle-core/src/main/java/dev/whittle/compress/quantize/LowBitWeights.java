@@ -28,7 +28,7 @@ import java.util.Map;
  * </ul>
  *
  * Scales follow the latent weights at every refresh until {@link #freeze()}; a loaded model's are
- * frozen.
+ * frozen, unless it is a checkpoint taken while they were following.
  */
 public final class LowBitWeights implements Constraint, QuantizedWeights {
   /** The three forms. */
@@ -89,6 +89,11 @@ public final class LowBitWeights implements Constraint, QuantizedWeights {
 
   public void freeze() {
     tracking = false;
+  }
+
+  @Override
+  public boolean tracking() {
+    return tracking;
   }
 
   /** Refuses logic weights on a layer with pruned (exactly zero) weights. */
@@ -233,6 +238,9 @@ public final class LowBitWeights implements Constraint, QuantizedWeights {
   public Map<String, Object> config() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("channels", (long) channels);
+    if (tracking) {
+      m.put("tracking", 1L); // a checkpoint during training: levels go on following the weights
+    }
     return m;
   }
 

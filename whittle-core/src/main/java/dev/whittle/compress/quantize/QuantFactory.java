@@ -31,6 +31,10 @@ public final class QuantFactory implements ConstraintFactory, InputQuantizerFact
       int bits = integer(config, "bits", 2, 8);
       boolean symmetric = integer(config, "symmetric", 0, 1) == 1;
       boolean perChannel = integer(config, "per_channel", 0, 1) == 1;
+      if (tracking(config)) {
+        // A checkpoint during training: latent floats were saved; scales refit at refresh.
+        return new UniformWeights(bits, symmetric, perChannel, channels);
+      }
       int n = perChannel ? channels : 1;
       float[] scale = java.util.Arrays.copyOf(vector(tensors, "scale", channels), n);
       float[] zp = java.util.Arrays.copyOf(vector(tensors, "zero_point", channels), n);
@@ -53,6 +57,9 @@ public final class QuantFactory implements ConstraintFactory, InputQuantizerFact
       return new UniformWeights(bits, symmetric, perChannel, channels, q);
     }
     LowBitWeights.Type type = LowBitWeights.Type.ofKind(kind);
+    if (tracking(config)) {
+      return new LowBitWeights(type, channels); // as above: levels refit from the latent weights
+    }
     return new LowBitWeights(type, channels, vector(tensors, "scale", channels),
         vector(tensors, "offset", channels));
   }
@@ -77,6 +84,11 @@ public final class QuantFactory implements ConstraintFactory, InputQuantizerFact
     UniformInput q = new UniformInput(bits, symmetric, mode);
     q.loaded();
     return q;
+  }
+
+  /** Whether the weights were still being fitted when saved (a checkpoint during training). */
+  private static boolean tracking(Map<String, Object> c) {
+    return c.containsKey("tracking") && integer(c, "tracking", 1, 1) == 1;
   }
 
   private static int integer(Map<String, Object> c, String key, int lo, int hi) {

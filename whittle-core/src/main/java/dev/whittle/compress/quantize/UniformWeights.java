@@ -45,6 +45,7 @@ public final class UniformWeights implements Constraint, QuantizedWeights {
     this.tracking = false;
   }
 
+  @Override
   public boolean tracking() {
     return tracking;
   }
@@ -110,6 +111,11 @@ public final class UniformWeights implements Constraint, QuantizedWeights {
     m.put("symmetric", symmetric ? 1L : 0L);
     m.put("per_channel", perChannel ? 1L : 0L);
     m.put("channels", (long) channels);
+    if (tracking) {
+      // Only a checkpoint taken during quantization-aware training has it: the scales go on
+      // following the weights after a resume. A finished model is frozen and omits it.
+      m.put("tracking", 1L);
+    }
     return m;
   }
 
