@@ -107,8 +107,8 @@ public final class RecipeReader {
     if (rest.endsWith(":")) {
       name = rest.substring(0, rest.length() - 1).strip();
     } else if (rest.contains(":")) {
-      throw error(where, l, "put the step's settings on the lines below '- " + rest.substring(0,
-          rest.indexOf(':')).strip() + ":', one 'key: value' per line");
+      throw error(where, l, "put the step's settings on the lines below '- "
+          + shown(rest.substring(0, rest.indexOf(':')).strip()) + ":', one 'key: value' per line");
     } else {
       name = rest;
     }
@@ -175,11 +175,11 @@ public final class RecipeReader {
     char c = v.charAt(0);
     if (c == '"' || c == '\'') {
       if (v.length() < 2 || v.charAt(v.length() - 1) != c) {
-        throw error(where, l, "unterminated quoted value " + v);
+        throw error(where, l, "unterminated quoted value " + shown(v));
       }
       String inner = v.substring(1, v.length() - 1);
       if (inner.indexOf(c) >= 0 || (c == '"' && inner.indexOf('\\') >= 0)) {
-        throw error(where, l, "escapes in quoted values are not supported: " + v);
+        throw error(where, l, "escapes in quoted values are not supported: " + shown(v));
       }
       return inner;
     }
@@ -192,7 +192,7 @@ public final class RecipeReader {
 
   private static void checkWord(String where, Line l, String word, String what) {
     if (word.isEmpty() || !word.matches("[A-Za-z][A-Za-z0-9_-]*")) {
-      throw error(where, l, "bad " + what + " '" + word + "': letters, digits, '_' and '-',"
+      throw error(where, l, "bad " + what + " '" + shown(word) + "': letters, digits, '_' and '-',"
           + " starting with a letter");
     }
   }
@@ -200,7 +200,7 @@ public final class RecipeReader {
   /** Non-blank lines without comments, with their numbers and indents. */
   private static List<Line> lines(String text, String where) {
     List<Line> out = new ArrayList<>();
-    String[] raw = text.split("\r?\n", -1);
+    String[] raw = text.split("\\R", -1);
     for (int n = 0; n < raw.length; n++) {
       String s = stripComment(raw[n]);
       if (s.isBlank()) {
@@ -236,6 +236,19 @@ public final class RecipeReader {
       }
     }
     return s;
+  }
+
+  /** Text from the file for a message: control characters escaped, at most 60 characters. */
+  static String shown(String text) {
+    StringBuilder b = new StringBuilder();
+    text.codePoints().limit(60).forEach(c -> {
+      if (Character.isISOControl(c) || !Character.isDefined(c)) {
+        b.append(String.format("\\u%04x", c));
+      } else {
+        b.appendCodePoint(c);
+      }
+    });
+    return text.codePointCount(0, text.length()) > 60 ? b + "..." : b.toString();
   }
 
   private static InputException error(String where, Line l, String message) {
