@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Kills commands that train ({@code Process.destroyForcibly}, SIGKILL on Linux) at random
+ * Kills commands that train (and the pipeline, which chains them) ({@code Process.destroyForcibly}, SIGKILL on Linux) at random
  * moments, {@value #KILLS} times each, in a child JVM. After every kill each file under its final
  * name is complete (the output loads and is already the finished result; the checkpoint loads)
  * or absent; the same command with {@code --resume} then goes on, and every run that finishes,
@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>To cover another command, add a {@link Job} to {@link #jobs()}.
  */
 class CrashSafetyTest {
-  /** Kills per command; 3 commands give 51. */
-  static final int KILLS = 17;
+  /** Kills per command; 4 commands give 52. */
+  static final int KILLS = 13;
 
   /**
    * A command to interrupt. In {@code args}, {@code {out}} is the output file and {@code {base}}
@@ -55,7 +55,11 @@ class CrashSafetyTest {
         new Job("prune", concat(List.of("prune", "{base}", "--sparsity", "0.8", "--schedule",
             "iterative:3", "--finetune-epochs", "6", "--seed", "3"), data)),
         new Job("quantize", concat(List.of("quantize", "{base}", "--mode", "qat", "--bits", "4",
-            "--finetune-epochs", "4", "--seed", "3"), data)));
+            "--finetune-epochs", "4", "--seed", "3"), data)),
+        // The pipeline keeps its stages in OUT.stages/ and always takes --resume: with nothing
+        // made yet it starts from the beginning.
+        new Job("pipeline", concat(List.of("pipeline", "deep-compression", "{base}", "--resume",
+            "--seed", "3"), data)));
   }
 
   @TempDir static Path dir;
@@ -140,8 +144,28 @@ class CrashSafetyTest {
       for (Path f : files.toList()) {
         String n = f.getFileName().toString();
         boolean known = f.equals(out) || f.equals(ckpt) || (n.startsWith(".") && n.contains(".tmp-"));
+        if (n.equals("out.stages") && Files.isDirectory(f)) {
+          checkStages(f); // the pipeline's
+          continue;
+        }
         if (!known) {
           fail("unexpected file after a kill: " + n);
+        }
+      }
+    }
+  }
+
+  /** A pipeline's stage models and their checkpoints load; anything else is a temporary file. */
+  private static void checkStages(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        String n = f.getFileName().toString();
+        if (n.endsWith(".wtl")) {
+          ModelFile.load(f);
+        } else if (n.endsWith(".wtl.ckpt")) {
+          Checkpoint.load(f);
+        } else if (!(n.startsWith(".") && n.contains(".tmp-"))) {
+          fail("unexpected file in the pipeline's stage folder after a kill: " + n);
         }
       }
     }
