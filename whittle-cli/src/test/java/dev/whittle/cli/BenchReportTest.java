@@ -107,8 +107,11 @@ class BenchReportTest {
           >= (Double) rows.get(i).get("latency_us_b1_p50"));
       assertTrue((Double) rows.get(i).get("throughput_b256_sps") > 0);
     }
-    // Pruning shows as fewer executed than dense multiply-adds.
-    assertTrue((Double) rows.get(1).get("macs") < (Double) rows.get(1).get("dense_macs"));
+    // A pruned layer runs sparse only where that measured faster when the plan was compiled, so
+    // its executed multiply-adds are at most the dense count (fewer when a sparse kernel won:
+    // a timing, which the shared CI machine may decide either way on these small layers).
+    assertTrue((Double) rows.get(1).get("macs") <= (Double) rows.get(1).get("dense_macs"));
+    assertTrue((Double) rows.get(1).get("nonzero_params") < (Double) rows.get(1).get("params"));
     // The ONNX file: its own size; the pruned model's weights, so its non-zeros and accuracy.
     Map<String, Object> onnx = rows.get(4);
     assertEquals((double) Files.size(at("p.onnx")), onnx.get("bytes"));
