@@ -6,6 +6,7 @@ import dev.whittle.compress.prune.PruneSession;
 import dev.whittle.compress.prune.PruneSpec;
 import dev.whittle.compress.prune.Pruner;
 import dev.whittle.compress.prune.PruningSchedule;
+import dev.whittle.data.Dataset;
 import dev.whittle.data.Split;
 import dev.whittle.eval.Json;
 import dev.whittle.nn.Model;
@@ -61,6 +62,13 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
       description = "fine-tuning budget in epochs (default: ${DEFAULT-VALUE})")
   int finetuneEpochs;
 
+  @Option(names = "--max-loss", paramLabel = "POINTS",
+      description = "after --sparsity, keep pruning (a quarter of the remaining weights per"
+          + " round, each fine-tuned like a scheduled round) while accuracy on the validation"
+          + " split the model was trained without stays within POINTS percentage points of the"
+          + " unpruned model's; 0 allows no loss. Needs a model trained with --validation")
+  Double maxLoss;
+
   @Option(names = "--importance-batches", paramLabel = "N", defaultValue = "20",
       description = "batches averaged for first-order importance (default: ${DEFAULT-VALUE})")
   int importanceBatches;
@@ -102,6 +110,13 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
       throw new InputException("--finetune-epochs and --l1-epochs must be at least 0");
     }
     ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed));
+    if (maxLoss != null && !(maxLoss >= 0 && maxLoss < 100)) {
+      throw new InputException("--max-loss must be in [0, 100) percentage points, got " + maxLoss);
+    }
+    if (maxLoss != null && structured != null) {
+      throw new InputException("--max-loss prunes weights past --sparsity; it does not work with"
+          + " --structured");
+    }
   }
 
   @Override
@@ -114,7 +129,14 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
     Split split = data.load();
     Inputs.checkCompatible(model, file, split, data.name);
     Progress progress = Progress.stderr();
+    HeldOut held = maxLoss == null ? null : HeldOut.of(model, file, split, progress);
     ResumableFits fits = resume.fits(out, progress);
+    if (held != null && resume.resume) {
+      // Its rounds depend on held-out accuracy, and an undone round goes back to a state that a
+      // checkpoint does not keep: it starts again, and ends as an uninterrupted run would.
+      progress.message("prune: --max-loss does not resume from a checkpoint; starting again");
+      fits = new ResumableFits(resume.file(out), false, progress);
+    }
     if (structured != null) {
       return structured(model, ps, sched, ft, split, progress, fits);
     }
@@ -131,8 +153,17 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
             .seconds();
       }
     }
-    PruneSession.Result r = PruneSession.run(model, split.train(), importance, ps, method, sched,
-        ft, finetuneEpochs, progress, fits);
+    PruneSession.Beyond beyond = null;
+    Dataset tuning = split.train();
+    if (held != null) {
+      tuning = held.train();
+      double base = held.accuracy(model);
+      beyond = new PruneSession.Beyond(held::accuracy, base - maxLoss / 100);
+      progress.message(String.format(java.util.Locale.ROOT, "prune: %,d validation samples held"
+          + " out, unpruned accuracy on them %.2f%%", held.validation().n(), 100 * base));
+    }
+    PruneSession.Result r = PruneSession.run(model, tuning, importance, ps, method, sched,
+        ft, finetuneEpochs, progress, fits, beyond);
     seconds += r.trainSeconds();
     java.util.Map<String, Object> how = new java.util.LinkedHashMap<>();
     how.put("method", method);
@@ -140,6 +171,10 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
     how.put("schedule", schedule);
     how.put("sparsity", Pruner.sparsity(model));
     how.put("finetune_epochs", finetuneEpochs);
+    if (maxLoss != null) {
+      how.put("max_loss", maxLoss);
+      how.put("held_out", held == null ? 0 : held.validation().n());
+    }
     model.provenance().put("pruning", Json.compact(how));
     var metrics = Finish.save(model, split, out,
         Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds,
@@ -178,5 +213,48 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
     fits.finish();
     Finish.report(metrics, json);
     return 0;
+  }
+
+  /**
+   * The validation split a model was trained without, found from its provenance (the training
+   * run's validation fraction and seed, on the same data), and the training data less it.
+   */
+  record HeldOut(Dataset train, Dataset validation) {
+    /** Null, with a message, when the model records no such split for this data. */
+    static HeldOut of(Model model, Path file, Split split, Progress progress) {
+      var prov = model.provenance();
+      double fraction = 0;
+      try {
+        Object config = dev.whittle.eval.JsonReader.parse(prov.getOrDefault("train_config", "{}"));
+        if (config instanceof java.util.Map<?, ?> m && m.get("validation") instanceof Number v) {
+          fraction = v.doubleValue();
+        }
+      } catch (RuntimeException e) {
+        fraction = 0; // unreadable: as if it had none
+      }
+      String why = null;
+      if (!(fraction > 0 && fraction < 1)) {
+        why = " was trained without a validation split (train it with --validation 0.1)";
+      } else if (!java.util.Objects.equals(prov.get("dataset_sha256"), split.checksum())) {
+        why = " was trained on other data than this";
+      } else if (!prov.getOrDefault("seed", "").matches("-?[0-9]+")) {
+        why = " does not record its training seed";
+      }
+      if (why != null) {
+        progress.message("prune: --max-loss needs data the model never trained on, and "
+            + file.getFileName() + why + ": pruning stops at --sparsity");
+        return null;
+      }
+      int[][] parts = dev.whittle.train.Trainer.holdOut(split.train().n(), fraction,
+          Long.parseLong(prov.get("seed")));
+      String name = split.train().name();
+      return new HeldOut(split.train().take(parts[0], name + "/train"),
+          split.train().take(parts[1], name + "/validation"));
+    }
+
+    double accuracy(Model m) {
+      return dev.whittle.train.Evaluation.run(m, validation,
+          dev.whittle.train.Loss.crossEntropy(), 256).accuracy();
+    }
   }
 }

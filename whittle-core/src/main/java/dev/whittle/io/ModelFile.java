@@ -47,6 +47,16 @@ public final class ModelFile {
     return fromRecord(WtlReader.read(in), in.getFileName().toString());
   }
 
+  /** The model's {@code .wtl} bytes (without training state): a snapshot to go back to. */
+  public static byte[] toBytes(Model model) {
+    return WtlWriter.toBytes(toRecord(model, Map.of()));
+  }
+
+  /** A model read back from {@link #toBytes}. */
+  public static Model fromBytes(byte[] bytes) {
+    return fromRecord(WtlReader.fromBytes(bytes, "snapshot"), "snapshot").model();
+  }
+
   public static WtlModel toRecord(Model model, Map<String, Tensor> state) {
     Graph g = model.graph();
     List<NodeRecord> nodes = new ArrayList<>();

@@ -136,6 +136,21 @@ public final class Trainer {
   }
 
   /**
+   * The training and validation indices (each sorted) of a training run with validation
+   * {@code fraction} and {@code seed}: the last part of a seeded shuffle is held out. A later
+   * step that knows a model's fraction and seed finds the samples it never trained on.
+   */
+  public static int[][] holdOut(int n, double fraction, long seed) {
+    int[] perm = Batches.permutation(n, seed, -1);
+    int nVal = Math.max(1, (int) Math.round(n * fraction));
+    int[] tr = java.util.Arrays.copyOfRange(perm, 0, n - nVal);
+    int[] va = java.util.Arrays.copyOfRange(perm, n - nVal, n);
+    java.util.Arrays.sort(tr);
+    java.util.Arrays.sort(va);
+    return new int[][] {tr, va};
+  }
+
+  /**
    * Trains in place. With a validation fraction the last part of a seeded shuffle of {@code
    * data} is held out; with patience, training stops after that many epochs without a better
    * validation loss and the best weights are restored.
@@ -145,15 +160,10 @@ public final class Trainer {
     Dataset val = null;
     int[] trainIndex = null; // the training samples' indices in data, when some are held out
     if (config.validation() > 0) {
-      int[] perm = Batches.permutation(data.n(), config.seed(), -1);
-      int nVal = Math.max(1, (int) Math.round(data.n() * config.validation()));
-      int[] tr = java.util.Arrays.copyOfRange(perm, 0, data.n() - nVal);
-      int[] va = java.util.Arrays.copyOfRange(perm, data.n() - nVal, data.n());
-      java.util.Arrays.sort(tr);
-      java.util.Arrays.sort(va);
-      train = data.take(tr, data.name() + "/train");
-      trainIndex = tr;
-      val = data.take(va, data.name() + "/validation");
+      int[][] parts = holdOut(data.n(), config.validation(), config.seed());
+      train = data.take(parts[0], data.name() + "/train");
+      trainIndex = parts[0];
+      val = data.take(parts[1], data.name() + "/validation");
     }
     Map<String, Parameter> params = model.graph().parameters();
     int n = train.n();

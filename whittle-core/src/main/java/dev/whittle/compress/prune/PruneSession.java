@@ -7,8 +7,10 @@ import dev.whittle.train.Fitting;
 import dev.whittle.train.Progress;
 import dev.whittle.train.TrainConfig;
 import dev.whittle.train.Trainer;
+import dev.whittle.io.ModelFile;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /** Runs a pruning schedule with its fine-tuning on one model, in place. */
 public final class PruneSession {
@@ -16,6 +18,24 @@ public final class PruneSession {
 
   /** What the session did: sparsity per layer, fine-tuning seconds. */
   public record Result(Map<String, Double> sparsity, double trainSeconds) {}
+
+  /**
+   * Pruning past the spec while held-out accuracy holds ({@code --max-loss}): after the
+   * schedule, each further round removes {@link #STEP} of the remaining weights (the same
+   * importance and scope) and fine-tunes as long as a scheduled round; a round is kept while
+   * {@code accuracy} on data the model never trained on is at least {@code floor}, and the first
+   * that falls below it is undone, which ends the pruning.
+   *
+   * @param accuracy the held-out accuracy of a model
+   * @param floor the least held-out accuracy a round may leave
+   */
+  public record Beyond(ToDoubleFunction<Model> accuracy, double floor) {
+    /** The fraction of the remaining weights each further round removes. */
+    public static final double STEP = 0.25;
+
+    /** Rounds at most: the sparsity then is 1 - (1 - s) * 0.75^12, 97% of what remained. */
+    static final int MAX_ROUNDS = 12;
+  }
 
   /**
    * @param finetune the fine-tuning run; its epoch count is the whole budget, split across the
@@ -32,6 +52,57 @@ public final class PruneSession {
   public static Result run(Model model, Dataset data, Importance importance, PruneSpec spec,
       String method, PruningSchedule schedule, TrainConfig finetune, int finetuneEpochs,
       Progress progress, Fitting fitting) {
+    return run(model, data, importance, spec, method, schedule, finetune, finetuneEpochs,
+        progress, fitting, null);
+  }
+
+  /**
+   * As above, then pruning further while {@code beyond} (or null) allows. A round that is undone
+   * leaves the model as the round before it left it.
+   */
+  public static Result run(Model model, Dataset data, Importance importance, PruneSpec spec,
+      String method, PruningSchedule schedule, TrainConfig finetune, int finetuneEpochs,
+      Progress progress, Fitting fitting, Beyond beyond) {
+    Result r = schedule(model, data, importance, spec, method, schedule, finetune,
+        finetuneEpochs, progress, fitting);
+    if (beyond == null) {
+      return r;
+    }
+    int epochs = schedule.kind() == PruningSchedule.Kind.ITERATIVE
+        ? Math.max(1, finetuneEpochs / schedule.rounds()) : Math.max(1, finetuneEpochs);
+    Map<String, Double> reached = r.sparsity();
+    double seconds = r.trainSeconds();
+    double acc = beyond.accuracy().applyAsDouble(model);
+    progress.message(String.format(Locale.ROOT,
+        "prune: held-out accuracy %.2f%% at %.1f%% sparsity (floor %.2f%%)", 100 * acc,
+        100 * Pruner.sparsity(model), 100 * beyond.floor()));
+    double keep = 1;
+    for (int round = 1; round <= Beyond.MAX_ROUNDS && acc >= beyond.floor(); round++) {
+      keep *= 1 - Beyond.STEP;
+      byte[] before = ModelFile.toBytes(model);
+      Map<String, Double> now = Pruner.prune(model, importance, spec.denser(keep), method);
+      report(progress, "further round " + round + ": pruned", now);
+      seconds += finetune(model, data, finetune, epochs, progress, fitting);
+      acc = beyond.accuracy().applyAsDouble(model);
+      if (acc >= beyond.floor()) {
+        reached = now;
+        progress.message(String.format(Locale.ROOT,
+            "prune: held-out accuracy %.2f%% at %.1f%%: kept", 100 * acc,
+            100 * Pruner.sparsity(model)));
+      } else {
+        double tried = Pruner.sparsity(model);
+        model.restoreInPlace(ModelFile.fromBytes(before));
+        progress.message(String.format(Locale.ROOT,
+            "prune: held-out accuracy %.2f%% at %.1f%%, below the floor: undone, pruning ends at"
+                + " %.1f%%", 100 * acc, 100 * tried, 100 * Pruner.sparsity(model)));
+      }
+    }
+    return new Result(reached, seconds);
+  }
+
+  private static Result schedule(Model model, Dataset data, Importance importance,
+      PruneSpec spec, String method, PruningSchedule schedule, TrainConfig finetune,
+      int finetuneEpochs, Progress progress, Fitting fitting) {
     double seconds = 0;
     Map<String, Double> reached;
     switch (schedule.kind()) {

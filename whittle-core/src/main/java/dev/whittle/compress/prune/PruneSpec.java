@@ -54,4 +54,14 @@ public record PruneSpec(double sparsity, Map<String, Double> overrides, boolean 
     overrides.forEach((k, v) -> o.put(k, v * fraction));
     return new PruneSpec(sparsity * fraction, o, global);
   }
+
+  /**
+   * The same spec keeping only {@code keep} of what each sparsity keeps: every {@code s} becomes
+   * {@code 1 - (1 - s) * keep} (a round past the target).
+   */
+  public PruneSpec denser(double keep) {
+    Map<String, Double> o = new LinkedHashMap<>();
+    overrides.forEach((k, v) -> o.put(k, 1 - (1 - v) * keep));
+    return new PruneSpec(1 - (1 - sparsity) * keep, o, global);
+  }
 }
