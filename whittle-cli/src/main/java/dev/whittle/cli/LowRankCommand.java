@@ -1,6 +1,5 @@
 package dev.whittle.cli;
 
-import dev.whittle.InputException;
 import dev.whittle.compress.lowrank.LowRank;
 import dev.whittle.compress.lowrank.RankSpec;
 import dev.whittle.data.Split;
@@ -10,7 +9,6 @@ import dev.whittle.nn.Model;
 import dev.whittle.plan.Plan;
 import dev.whittle.train.Progress;
 import dev.whittle.train.TrainConfig;
-import dev.whittle.train.Trainer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,15 +46,14 @@ final class LowRankCommand implements Callable<Integer>, StepCommand {
           + " their sum, in (0, 1]; per-layer --rank values take precedence")
   Double energy;
 
-  @Option(names = "--finetune-epochs", paramLabel = "N", defaultValue = "2",
-      description = "fine-tuning budget in epochs (default: ${DEFAULT-VALUE})")
-  int finetuneEpochs;
+  @Mixin FinetuneOption finetune;
 
   @Mixin ModelOutput output;
   private Path out;
   private long seed;
 
   @Mixin ThreadsOption threads;
+  @Mixin ResumeOption resume;
   @Mixin DataOptions data;
   @Mixin TrainOptions train;
   @Mixin JsonOption json;
@@ -68,10 +65,7 @@ final class LowRankCommand implements Callable<Integer>, StepCommand {
   public void checkOptions() {
     seed = output.seed;
     rs = RankSpec.parse(rank, energy);
-    if (finetuneEpochs < 0) {
-      throw new InputException("--finetune-epochs must be at least 0, got " + finetuneEpochs);
-    }
-    ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed));
+    ft = train.over(finetune.defaults(seed));
   }
 
   @Override
@@ -84,6 +78,7 @@ final class LowRankCommand implements Callable<Integer>, StepCommand {
     Split split = data.load();
     Inputs.checkCompatible(model, file, split, data.name);
     Progress progress = Progress.stderr();
+    ResumableFits fits = resume.fits(out, progress);
     long t0 = System.nanoTime();
     LowRank.Result r = LowRank.factorize(model, rs);
     Map<String, Object> ranks = new LinkedHashMap<>(); // ordered: the same bytes every time
@@ -93,11 +88,10 @@ final class LowRankCommand implements Callable<Integer>, StepCommand {
     }
     Model factored = r.model();
     double seconds = (System.nanoTime() - t0) / 1e9;
-    if (finetuneEpochs > 0) {
+    if (finetune.epochs > 0) {
       double acc = PlanAccuracy.of(Plan.compile(factored), split.test());
       progress.message(String.format("lowrank: accuracy before fine-tuning %.2f%%", 100 * acc));
-      seconds += new Trainer(ft.withEpochs(finetuneEpochs), progress).fit(factored, split.train())
-          .seconds();
+      seconds += finetune.fit(fits, ft, progress, factored, split.train());
     }
     Map<String, Object> how = new LinkedHashMap<>();
     if (rank != null) {
@@ -107,11 +101,12 @@ final class LowRankCommand implements Callable<Integer>, StepCommand {
       how.put("energy", energy);
     }
     how.put("ranks", ranks);
-    how.put("finetune_epochs", finetuneEpochs);
+    how.put("finetune_epochs", finetune.epochs);
     factored.provenance().put("lowrank", Json.compact(how));
     var metrics = Finish.save(factored, split, out,
         Outputs.command("lowrank", spec.commandLine().getParseResult().originalArgs()), seconds,
         progress.epochs());
+    fits.finish();
     Finish.report(metrics, json);
     return 0;
   }

@@ -58,9 +58,7 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
       description = "oneshot, iterative:K or polynomial[:UPDATES] (default: ${DEFAULT-VALUE})")
   String schedule;
 
-  @Option(names = "--finetune-epochs", paramLabel = "N", defaultValue = "2",
-      description = "fine-tuning budget in epochs (default: ${DEFAULT-VALUE})")
-  int finetuneEpochs;
+  @Mixin FinetuneOption finetune;
 
   @Option(names = "--max-loss", paramLabel = "POINTS",
       description = "after --sparsity, keep pruning (a quarter of the remaining weights per"
@@ -106,10 +104,10 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
     }
     ps = PruneSpec.parse(sparsity, scope.equals("global"));
     sched = PruningSchedule.parse(schedule);
-    if (finetuneEpochs < 0 || l1Epochs < 0) {
-      throw new InputException("--finetune-epochs and --l1-epochs must be at least 0");
+    if (l1Epochs < 0) {
+      throw new InputException("--l1-epochs must be at least 0, got " + l1Epochs);
     }
-    ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed));
+    ft = train.over(finetune.defaults(seed));
     if (maxLoss != null && !(maxLoss >= 0 && maxLoss < 100)) {
       throw new InputException("--max-loss must be in [0, 100) percentage points, got " + maxLoss);
     }
@@ -163,14 +161,14 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
           + " out, unpruned accuracy on them %.2f%%", held.validation().n(), 100 * base));
     }
     PruneSession.Result r = PruneSession.run(model, tuning, importance, ps, method, sched,
-        ft, finetuneEpochs, progress, fits, beyond);
+        ft, finetune.epochs, progress, fits, beyond);
     seconds += r.trainSeconds();
     java.util.Map<String, Object> how = new java.util.LinkedHashMap<>();
     how.put("method", method);
     how.put("scope", scope);
     how.put("schedule", schedule);
     how.put("sparsity", Pruner.sparsity(model));
-    how.put("finetune_epochs", finetuneEpochs);
+    how.put("finetune_epochs", finetune.epochs);
     if (maxLoss != null) {
       how.put("max_loss", maxLoss);
       how.put("held_out", held == null ? 0 : held.validation().n());
@@ -196,8 +194,7 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
         split.train(), importanceBatches, seed);
     progress.message("prune: structured " + structured + " kept " + r.summary());
     Model slim = r.model();
-    double seconds = finetuneEpochs < 1 ? 0 : fits.fit(new dev.whittle.train.Trainer(
-        ft.withEpochs(finetuneEpochs), progress), slim, split.train()).seconds();
+    double seconds = finetune.fit(fits, ft, progress, slim, split.train());
     java.util.Map<String, Object> kept = new java.util.LinkedHashMap<>();
     r.kept().forEach((k, v) -> kept.put(k, v.kept() + "/" + v.total()));
     java.util.Map<String, Object> how = new java.util.LinkedHashMap<>(); // ordered: same bytes
@@ -205,7 +202,7 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
     how.put("scope", scope);
     how.put("sparsity", sparsity);
     how.put("kept", kept);
-    how.put("finetune_epochs", finetuneEpochs);
+    how.put("finetune_epochs", finetune.epochs);
     slim.provenance().put("pruning", Json.compact(how));
     var metrics = Finish.save(slim, split, out,
         Outputs.command("prune", spec.commandLine().getParseResult().originalArgs()), seconds,

@@ -1,6 +1,5 @@
 package dev.whittle.cli;
 
-import dev.whittle.InputException;
 import dev.whittle.compress.share.KMeans;
 import dev.whittle.compress.share.ShareSpec;
 import dev.whittle.compress.share.Sharing;
@@ -9,7 +8,6 @@ import dev.whittle.eval.Json;
 import dev.whittle.nn.Model;
 import dev.whittle.train.Progress;
 import dev.whittle.train.TrainConfig;
-import dev.whittle.train.Trainer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,15 +59,14 @@ final class ShareCommand implements Callable<Integer>, StepCommand {
           + " which leaves biases out of its counts; the deep-compression recipe does it)")
   boolean biases;
 
-  @Option(names = "--finetune-epochs", paramLabel = "N", defaultValue = "2",
-      description = "epochs of centroid fine-tuning (default: ${DEFAULT-VALUE})")
-  int finetuneEpochs;
+  @Mixin FinetuneOption finetune;
 
   @Mixin ModelOutput output;
   private Path out;
   private long seed;
 
   @Mixin ThreadsOption threads;
+  @Mixin ResumeOption resume;
   @Mixin DataOptions data;
   @Mixin TrainOptions train;
   @Mixin JsonOption json;
@@ -83,10 +80,7 @@ final class ShareCommand implements Callable<Integer>, StepCommand {
     seed = output.seed;
     in = KMeans.Init.parse(init);
     ss = ShareSpec.parse(bits, in, seed);
-    if (finetuneEpochs < 0) {
-      throw new InputException("--finetune-epochs must be at least 0, got " + finetuneEpochs);
-    }
-    ft = train.over(TrainConfig.finetuneDefaults(finetuneEpochs, seed).withLr(LR));
+    ft = train.over(finetune.defaults(seed).withLr(LR));
   }
 
   @Override
@@ -99,6 +93,7 @@ final class ShareCommand implements Callable<Integer>, StepCommand {
     Split split = data.load();
     Inputs.checkCompatible(model, file, split, data.name);
     Progress progress = Progress.stderr();
+    ResumableFits fits = resume.fits(out, progress);
     long t0 = System.nanoTime();
     List<Sharing.Layer> layers = new java.util.ArrayList<>(Sharing.shareInPlace(model, ss));
     if (biases) {
@@ -119,10 +114,7 @@ final class ShareCommand implements Callable<Integer>, StepCommand {
       perLayer.put(l.name(), l.bits());
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    if (finetuneEpochs > 0) {
-      seconds += new Trainer(ft.withEpochs(finetuneEpochs), progress).fit(model, split.train())
-          .seconds();
-    }
+    seconds += finetune.fit(fits, ft, progress, model, split.train());
     Map<String, Object> how = new LinkedHashMap<>(); // ordered: the same bytes every time
     how.put("bits", bits == null ? "dense=" + ShareSpec.DENSE_BITS + ",conv=" + ShareSpec.CONV_BITS
         : bits);
@@ -130,12 +122,13 @@ final class ShareCommand implements Callable<Integer>, StepCommand {
     if (biases) {
       how.put("biases", true);
     }
-    how.put("finetune_epochs", finetuneEpochs);
+    how.put("finetune_epochs", finetune.epochs);
     how.put("layers", perLayer);
     model.provenance().put("sharing", Json.compact(how));
     var metrics = Finish.save(model, split, out,
         Outputs.command("share", spec.commandLine().getParseResult().originalArgs()), seconds,
         progress.epochs());
+    fits.finish();
     Finish.report(metrics, json);
     return 0;
   }
