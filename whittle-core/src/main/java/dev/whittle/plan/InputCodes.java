@@ -85,7 +85,7 @@ final class InputCodes {
    * za)(c - zw) = raw - zw sum(a) - za sum(c) + k za zw}; for sign codes the input integer is 2a -
    * 1.
    */
-  int exact(int raw, int za, int aSum, IntWeights w, int j) {
+  int exact(int raw, int za, int aSum, IntMatrix w, int j) {
     int zw = w.zeroPoints()[j];
     int k = w.k();
     int cSum = w.rowSums()[j];

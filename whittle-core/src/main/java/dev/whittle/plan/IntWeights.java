@@ -9,7 +9,7 @@ import dev.whittle.kernel.Int8Gemm;
  * sum per row; and the product of unsigned byte input codes with them: {@code acc[i * csRow + j *
  * csCol] = sum_p (a[i * lda + p] & 0xFF) * code[j][p]}, exact in int32.
  */
-final class IntWeights {
+final class IntWeights implements IntMatrix {
   private final int k;
   private final int bits;
   private final Int8Gemm.Packed packed;
@@ -33,18 +33,23 @@ final class IntWeights {
     this.rowSums = packed.rowSums();
   }
 
-  /** Per row: the sum of its codes. */
-  int[] rowSums() {
+  @Override
+  public int[] rowSums() {
     return rowSums;
   }
 
-  /** Per row: the zero point of its codes. */
-  int[] zeroPoints() {
+  @Override
+  public int[] zeroPoints() {
     return zeroPoints;
   }
 
-  int k() {
+  @Override
+  public int k() {
     return k;
+  }
+
+  int bits() {
+    return bits;
   }
 
   /** The product over m input rows (threads split it when it is large enough). */
@@ -52,11 +57,22 @@ final class IntWeights {
     Int8Gemm.gemm(m, a, 0, lda, packed, acc, 0, csRow, csCol);
   }
 
+  @Override
+  public void multiply(int m, byte[] a, int lda, int[] aSum, int[] acc, int csRow, int csCol) {
+    multiply(m, a, lda, acc, csRow, csCol);
+  }
+
+  @Override
+  public long macs() {
+    return (long) rowSums.length * k;
+  }
+
   long bytes() {
     return packed.bytes();
   }
 
-  String describe() {
+  @Override
+  public String describe() {
     return "int" + bits;
   }
 }

@@ -79,7 +79,7 @@ final class PlanCompiler {
                 (iw, ints, sc, b, e, codes) -> codes.sign()
                     && quantized(d.weight()).form() == QuantizedWeights.Form.SIGN
                     ? new XnorDenseOp(d.in(), d.out(), ints, sc, b, e)
-                    : new QuantDenseOp(d.in(), d.out(), iw, sc, b, e, codes));
+                    : quantDense(d.in(), d.out(), iw, ints, sc, b, e, codes));
         case Dense d when d.inputQuantizer() == null && twoLevel(d.weight()) ->
             i = weighted(i, in, d.weight().value().data().clone(), bias(d.bias(), d.out()),
                 d.out(), 1, (w, b, e, last) -> {
@@ -230,6 +230,30 @@ final class PlanCompiler {
       slot.put(nodes.get(k).name(), steps.size() - 1);
     }
     return last;
+  }
+
+  /**
+   * An integer dense layer, with its kept codes in compressed rows as well when enough of its
+   * weights are zero (pruned) and that measures faster.
+   */
+  private static Op quantDense(int in, int out, IntWeights w, int[] ints, float[] scale,
+      float[] b, Epilogue e, InputCodes codes) {
+    Op dense = new QuantDenseOp(in, out, w, scale, b, e, codes);
+    int zeros = 0;
+    for (int v : ints) {
+      zeros += v == 0 ? 1 : 0;
+    }
+    if (zeros < KernelChoice.MIN_SPARSITY * ints.length) {
+      return dense;
+    }
+    int[] code = new int[ints.length];
+    int[] zp = w.zeroPoints();
+    for (int i = 0; i < ints.length; i++) {
+      code[i] = ints[i] + zp[i / in];
+    }
+    Op sparse = new QuantDenseOp(in, out, new SparseIntWeights(code, zp, out, in, w.bits()),
+        scale, b, e, codes);
+    return KernelChoice.choose(dense, sparse, in, out);
   }
 
   /** A dense layer, in CSR form as well when enough of it is zero and that measures faster. */

@@ -6,12 +6,14 @@ import dev.whittle.kernel.Parallel;
  * A Dense layer on integers: the input rows become unsigned codes, multiplied by signed integer
  * weights with exact int32 sums, then {@code y = (acc - zp * rowSum(w)) * (rowScale * scale[c]) +
  * bias[c]} in float32 and the fused activation: the same integers and the same float operations
- * as the layer's simulation, so the output is bit for bit the simulated one.
+ * as the layer's simulation, so the output is bit for bit the simulated one. The weights are
+ * dense, or compressed rows of a pruned layer's kept codes ({@link SparseIntWeights}), which give
+ * the same sums.
  */
 final class QuantDenseOp implements Op {
   private final int in;
   private final int out;
-  private final IntWeights w;
+  private final IntMatrix w;
   private final float[] scale;
   private final float[] bias;
   private final Epilogue epilogue;
@@ -38,7 +40,7 @@ final class QuantDenseOp implements Op {
     }
   }
 
-  QuantDenseOp(int in, int out, IntWeights w, float[] scale, float[] bias, Epilogue epilogue,
+  QuantDenseOp(int in, int out, IntMatrix w, float[] scale, float[] bias, Epilogue epilogue,
       InputCodes codes) {
     this.in = in;
     this.out = out;
@@ -54,7 +56,7 @@ final class QuantDenseOp implements Op {
     Scratch s = scratch.get();
     s.ensure(n, in, out);
     codes.encode(inputs[0], 0, n, in, s.a, s.rowScale, s.rowZp, s.rowSum);
-    w.multiply(n, s.a, in, s.acc, out, 1);
+    w.multiply(n, s.a, in, s.rowSum, s.acc, out, 1);
     Parallel.forRange(n, (r0, r1) -> {
       for (int r = r0; r < r1; r++) {
         float rs = s.rowScale[r];
@@ -69,7 +71,7 @@ final class QuantDenseOp implements Op {
 
   @Override
   public long macs() {
-    return (long) in * out;
+    return w.macs();
   }
 
   @Override
