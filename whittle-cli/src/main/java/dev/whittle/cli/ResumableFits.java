@@ -4,12 +4,14 @@ import dev.whittle.InputException;
 import dev.whittle.data.Dataset;
 import dev.whittle.nn.Model;
 import dev.whittle.train.Checkpoint;
+import dev.whittle.train.EpochStats;
 import dev.whittle.train.Fitting;
 import dev.whittle.train.Progress;
 import dev.whittle.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,6 +47,7 @@ final class ResumableFits implements Fitting {
     if (saved != null && s < saved.stage()) {
       return new Trainer.Result(List.of(), 0, false); // finished before the crash
     }
+    List<EpochStats> before = progress.epochs(); // the command's earlier training runs
     if (saved != null) {
       Checkpoint.Loaded c = saved;
       saved = null;
@@ -52,11 +55,18 @@ final class ResumableFits implements Fitting {
       trainer.optimizer().loadState(c.optimizerState());
       trainer.earlyStop().restore(c.best(), c.bad(), c.bestWeights());
       trainer.resumeAt(c.epochsDone(), c.curve());
+      // The command's curve goes on as if uninterrupted: its earlier runs' epochs, then this
+      // run's so far.
+      before = c.before();
+      List<EpochStats> all = new ArrayList<>(before);
+      all.addAll(c.curve());
+      progress.restoreEpochs(all);
       progress.message("resuming from " + file.getFileName() + " after epoch " + c.epochsDone()
           + (s > 0 ? " of training run " + (s + 1) : ""));
     }
+    List<EpochStats> earlier = before;
     trainer.onEpoch((epoch, opt, curve, stop) ->
-        Checkpoint.save(file, model, s, epoch + 1, opt, curve, stop));
+        Checkpoint.save(file, model, s, epoch + 1, opt, curve, stop, earlier));
     return trainer.fit(model, data);
   }
 

@@ -47,20 +47,6 @@ final class TestModels {
   }
 
   /**
-   * {@link #bytesWithoutTimes}, with the recorded per-epoch curves set aside too: a command
-   * resumed after a crash records only the epochs it ran itself (the curve of a training run
-   * finished before the crash is not in the checkpoint), while its model is the uninterrupted
-   * run's, byte for byte.
-   */
-  static byte[] bytesWithoutHistory(Path wtl) {
-    WtlModel m = WtlReader.fromBytes(bytesWithoutTimes(wtl), wtl.toString());
-    Map<String, String> prov = new LinkedHashMap<>(m.provenance());
-    prov.computeIfPresent(StepHistory.CURVES, (k, v) -> "-");
-    return WtlWriter.toBytes(new WtlModel(m.nodes(), m.tensors(), m.constraints(), m.state(),
-        prov));
-  }
-
-  /**
    * The file's bytes with the recorded training times (provenance {@code step_seconds}, wall
    * time, different on every run) replaced by a fixed value: everything else of two runs with
    * the same seed must be byte for byte the same.

@@ -25,24 +25,28 @@ public final class Checkpoint {
   private static final String BEST = "checkpoint.best_val_loss";
   private static final String BAD = "checkpoint.bad_epochs";
   private static final String STAGE = "checkpoint.stage";
+  private static final String BEFORE = "checkpoint.curve_before";
   private static final String BEST_PREFIX = "best/";
 
   private Checkpoint() {}
 
   /**
    * What a checkpoint gives back; {@code stage} counts the training runs of the command before
-   * the one it was written in (0 for a command that trains once).
+   * the one it was written in (0 for a command that trains once), {@code before} holds their
+   * epochs (empty in a checkpoint that did not record them).
    */
   public record Loaded(Model model, int stage, int epochsDone, List<EpochStats> curve,
-      Map<String, Tensor> optimizerState, double best, int bad, Map<String, Tensor> bestWeights) {}
+      Map<String, Tensor> optimizerState, double best, int bad, Map<String, Tensor> bestWeights,
+      List<EpochStats> before) {}
 
   public static void save(Path file, Model model, int epochsDone, Optimizer optimizer,
       List<EpochStats> curve, Trainer.EarlyStop stop) {
-    save(file, model, 0, epochsDone, optimizer, curve, stop);
+    save(file, model, 0, epochsDone, optimizer, curve, stop, List.of());
   }
 
+  /** As above, in training run {@code stage} of a command whose earlier runs had {@code before}. */
   public static void save(Path file, Model model, int stage, int epochsDone, Optimizer optimizer,
-      List<EpochStats> curve, Trainer.EarlyStop stop) {
+      List<EpochStats> curve, Trainer.EarlyStop stop, List<EpochStats> before) {
     Map<String, Tensor> state = new LinkedHashMap<>(optimizer.state());
     if (stop.bestWeights() != null) {
       stop.bestWeights().forEach((k, t) -> state.put(BEST_PREFIX + k, t));
@@ -54,6 +58,7 @@ public final class Checkpoint {
     prov.put(BEST, Double.toString(stop.best()));
     prov.put(BAD, Integer.toString(stop.badEpochs()));
     prov.put(STAGE, Integer.toString(stage));
+    prov.put(BEFORE, encode(before));
     WtlWriter.write(new WtlModel(rec.nodes(), rec.tensors(), rec.constraints(), rec.state(), prov), file);
   }
 
@@ -66,6 +71,7 @@ public final class Checkpoint {
     String best = prov.remove(BEST);
     String bad = prov.remove(BAD);
     String stage = prov.remove(STAGE);
+    String before = prov.remove(BEFORE);
     if (epochs == null || curve == null || best == null || bad == null) {
       throw new InputException(name + ": not a training checkpoint (no checkpoint.* provenance)");
     }
@@ -83,7 +89,8 @@ public final class Checkpoint {
     try {
       return new Loaded(loaded.model(), stage == null ? 0 : Integer.parseInt(stage),
           Integer.parseInt(epochs), decode(curve), opt,
-          Double.parseDouble(best), Integer.parseInt(bad), bestWeights.isEmpty() ? null : bestWeights);
+          Double.parseDouble(best), Integer.parseInt(bad), bestWeights.isEmpty() ? null : bestWeights,
+          before == null ? List.of() : decode(before));
     } catch (NumberFormatException e) {
       throw new InputException(name + ": checkpoint provenance is malformed: " + e.getMessage());
     }

@@ -122,6 +122,15 @@ public final class Progress {
     return List.copyOf(epochs);
   }
 
+  /**
+   * Takes {@code earlier} as the epochs reported so far, as if this run had reported them: a
+   * resumed command's epochs from before its checkpoint.
+   */
+  public void restoreEpochs(List<EpochStats> earlier) {
+    epochs.clear();
+    epochs.addAll(earlier);
+  }
+
   public void message(String line) {
     if (!quiet) {
       out.println(line);
