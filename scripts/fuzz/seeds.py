@@ -12,7 +12,8 @@ import sys
 folder, root = sys.argv[1], sys.argv[2]
 core = os.path.join(root, "whittle-core/src/test/resources/dev/whittle")
 onnx = os.path.join(root, "whittle-onnx/src/test/resources/dev/whittle/onnx")
-CODEC = {3: 0, 4: 1, 5: 2}  # .wtl encoding tag -> CodecFuzzTest selector (sparse, quant, codebook)
+# .wtl encoding tag -> CodecFuzzTest selector (sparse, quant, codebook, sparse quant)
+CODEC = {3: 0, 4: 1, 5: 2, 6: 3}
 SEPARATOR = b"\n--whittle-part--\n"  # IdxFuzzTest.SEPARATOR
 
 
@@ -46,7 +47,7 @@ def write(path, data):
         f.write(data)
 
 
-for m in ["dense", "sparse", "quant", "codebook", "conv", "dyn", "bin"]:
+for m in ["dense", "sparse", "quant", "sparsequant", "codebook", "conv", "dyn", "bin"]:
     b = open(os.path.join(folder, m + ".wtl"), "rb").read()
     write(f"{core}/io/WtlFuzzTestInputs/model/{m}.wtl", b)
     for tag, s in sections(b):

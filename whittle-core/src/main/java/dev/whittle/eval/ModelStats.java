@@ -36,9 +36,9 @@ public final class ModelStats {
           Encoding e = ModelFile.storedEncoding(p);
           if (e == Encoding.SPARSE_F32) {
             encoding = "sparse";
-          } else if (e == Encoding.QUANT) {
+          } else if (e == Encoding.QUANT || e == Encoding.SPARSE_QUANT) {
             bits = dev.whittle.compress.quantize.Quantization.bits(p);
-            encoding = "int" + bits;
+            encoding = (e == Encoding.SPARSE_QUANT ? "sparse int" : "int") + bits;
           } else if (e == Encoding.CODEBOOK) {
             bits = ModelFile.shared(p).bits();
             encoding = CodebookCodec.label(CodebookCodec.encode(ModelFile.shared(p)));

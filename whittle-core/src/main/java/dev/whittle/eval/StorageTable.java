@@ -3,6 +3,7 @@ package dev.whittle.eval;
 import dev.whittle.io.CodebookCodec;
 import dev.whittle.io.Encoding;
 import dev.whittle.io.ModelFile;
+import dev.whittle.io.QuantCodec;
 import dev.whittle.io.SparseCodec;
 import dev.whittle.nn.Graph;
 import dev.whittle.nn.Model;
@@ -102,15 +103,16 @@ public final class StorageTable {
           st.gapBits() == 0 ? null : (double) st.gapSymbols() * st.gapBits() / n,
           st.gapBits() == 0 ? null : 8.0 * st.positionBytes() / n, st.rawBytes(), bytes);
     }
-    if (e == Encoding.SPARSE_F32) {
-      // One-byte relative gaps beside each float (Deep Compression's section 2 without sharing).
-      long entries = SparseCodec.entries(v);
+    double bits = e == Encoding.QUANT || e == Encoding.SPARSE_QUANT
+        ? dev.whittle.compress.quantize.Quantization.bits(p) : 32.0;
+    if (e == Encoding.SPARSE_F32 || e == Encoding.SPARSE_QUANT) {
+      // One-byte relative gaps beside each float or code (Deep Compression's section 2 without
+      // sharing).
+      long entries = e == Encoding.SPARSE_F32 ? SparseCodec.entries(v) : QuantCodec.entries(v);
       double n = Math.max(1, nonzeros);
-      return new Row(layer, weights, nonzeros, 32.0, 32.0, 8.0 * entries / n,
+      return new Row(layer, weights, nonzeros, bits, bits, 8.0 * entries / n,
           8.0 * entries / n, bytes, bytes);
     }
-    double bits = e == Encoding.QUANT
-        ? dev.whittle.compress.quantize.Quantization.bits(p) : 32.0;
     return new Row(layer, weights, nonzeros, bits, bits, null, null, bytes, bytes);
   }
 

@@ -32,9 +32,16 @@ public enum Encoding {
    * and their b-bit indices into k float32 centroids, each stream Huffman-coded, deflated or
    * packed, whichever is smallest. See {@link CodebookCodec}.
    */
-  CODEBOOK(5, -1);
+  CODEBOOK(5, -1),
+  /**
+   * Quantized weights that are mostly zeros (pruned): QUANT's header, then the positions of the
+   * elements that are not +0.0f as in SPARSE_F32 (u32 entry count E, E one-byte gaps, fillers),
+   * then E codes packed as QUANT packs them. A filler (gap 255, code 0) and every element without
+   * an entry is +0.0f. See {@link QuantCodec}.
+   */
+  SPARSE_QUANT(6, -1);
 
-  // Tags 6 and up are reserved for later encodings; add constants, never renumber.
+  // Tags 7 and up are reserved for later encodings; add constants, never renumber.
 
   private final int tag;
   private final int bytesPerElement;

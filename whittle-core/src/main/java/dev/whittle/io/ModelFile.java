@@ -123,7 +123,7 @@ public final class ModelFile {
     Map<String, TensorRecord> shared = new LinkedHashMap<>();
     for (TensorRecord t : w.tensors()) {
       byName.put(t.name(), t);
-      if (t.encoding() == Encoding.QUANT) {
+      if (t.encoding() == Encoding.QUANT || t.encoding() == Encoding.SPARSE_QUANT) {
         quantized.put(t.name(), t);
       } else if (t.encoding() == Encoding.CODEBOOK) {
         shared.put(t.name(), t);
@@ -151,8 +151,8 @@ public final class ModelFile {
       TensorRecord weights = quantized.get(c.parameter());
       if (weights != null) {
         // A quantized weight's encoding holds its per-channel numbers; its constraint reads them.
-        QuantCodec.Header h = QuantCodec.header(weights.payload(), weights.elements(),
-            file + ": tensor '" + weights.name() + "'");
+        QuantCodec.Header h = QuantCodec.header(weights.encoding(), weights.payload(),
+            weights.elements(), file + ": tensor '" + weights.name() + "'");
         int[] shape = {h.scale().length};
         float[] zp = new float[shape[0]];
         for (int i = 0; i < zp.length; i++) {
@@ -211,8 +211,8 @@ public final class ModelFile {
       case F32 -> new Tensor(t.shape(), t.toFloats());
       case SPARSE_F32 -> new Tensor(t.shape(),
           SparseCodec.decode(t.payload(), t.elements(), file + ": tensor '" + t.name() + "'"));
-      case QUANT -> new Tensor(t.shape(),
-          QuantCodec.decode(t.payload(), t.elements(), file + ": tensor '" + t.name() + "'"));
+      case QUANT, SPARSE_QUANT -> new Tensor(t.shape(), QuantCodec.decode(t.encoding(),
+          t.payload(), t.elements(), file + ": tensor '" + t.name() + "'"));
       case CODEBOOK -> new Tensor(t.shape(), CodebookCodec.decode(t.payload(), t.elements(),
           file + ": tensor '" + t.name() + "'").values());
       default -> throw new InputException(file + ": tensor '" + t.name() + "' has encoding "
@@ -222,13 +222,14 @@ public final class ModelFile {
 
   /**
    * A parameter in its stored encoding: packed codes when quantized, entropy-coded indices when
-   * shared, else dense or sparse, whichever is smaller.
+   * shared, else float32; packed codes and float32 each dense or sparse, whichever is smaller.
    */
   private static TensorRecord compact(String name, Parameter p) {
     Tensor t = p.latent();
     QuantizedWeights q = quantized(p);
     if (q != null) {
-      return new TensorRecord(name, Encoding.QUANT, t.shape(), QuantCodec.encode(q, p.value().data()));
+      Encoding e = storedEncoding(p);
+      return new TensorRecord(name, e, t.shape(), QuantCodec.encode(e, q, p.value().data()));
     }
     SharedWeights s = shared(p);
     if (s != null) {
@@ -256,8 +257,9 @@ public final class ModelFile {
 
   /** The encoding a parameter is saved in. */
   public static Encoding storedEncoding(Parameter p) {
-    if (quantized(p) != null) {
-      return Encoding.QUANT;
+    QuantizedWeights q = quantized(p);
+    if (q != null) {
+      return QuantCodec.encoding(q, p.value().data());
     }
     if (shared(p) != null) {
       return Encoding.CODEBOOK;
@@ -269,8 +271,9 @@ public final class ModelFile {
   /** The payload bytes a parameter takes in the file. */
   public static long storedBytes(Parameter p) {
     float[] v = p.latent().data();
-    return switch (storedEncoding(p)) {
-      case QUANT -> QuantCodec.bytes(quantized(p), v.length);
+    Encoding e = storedEncoding(p);
+    return switch (e) {
+      case QUANT, SPARSE_QUANT -> QuantCodec.bytes(e, quantized(p), p.value().data());
       case CODEBOOK -> CodebookCodec.encode(shared(p)).length;
       case SPARSE_F32 -> SparseCodec.bytes(v);
       default -> 4L * v.length;

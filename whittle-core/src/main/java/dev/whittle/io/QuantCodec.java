@@ -6,10 +6,12 @@ import dev.whittle.nn.QuantizedWeights;
 import dev.whittle.nn.QuantizedWeights.Form;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Locale;
 
 /**
- * The payload of {@link Encoding#QUANT}: integer codes packed at their bit width, with the
- * per-channel numbers that give them values (the channels are the first axis):
+ * The payloads of {@link Encoding#QUANT} and {@link Encoding#SPARSE_QUANT}: integer codes packed
+ * at their bit width, with the per-channel numbers that give them values (the channels are the
+ * first axis):
  *
  * <pre>
  *   u8  form      0 affine, 1 sign, 2 logic (see {@link QuantizedWeights})
@@ -20,12 +22,22 @@ import java.nio.ByteOrder;
  *   f32 scale[channels]
  *   i32 zeroPoint[channels]   (when zeros is 1; else every zero point is 0)
  *   f32 offset[channels]      (logic only)
- *   codes         elements x bits bits, little-endian bit order: code i occupies bits
- *                 [i * bits, (i + 1) * bits) of the stream, bit j of the stream being bit
- *                 (j mod 8) of byte (j / 8); the last byte is padded with zeros
+ *   u32 E         entries                          (SPARSE_QUANT only)
+ *   u8  gap[E]    as in {@link SparseCodec}        (SPARSE_QUANT only)
+ *   codes         one per element (QUANT) or per entry (SPARSE_QUANT), bits bits each,
+ *                 little-endian bit order: code i occupies bits [i * bits, (i + 1) * bits) of
+ *                 the stream, bit j of the stream being bit (j mod 8) of byte (j / 8); the last
+ *                 byte is padded with zeros
  * </pre>
  *
- * Decoding computes each value with the float32 arithmetic of {@link QuantizedWeights}, so a
+ * SPARSE_QUANT stores only the entries: the elements whose float value is not +0.0f (raw bits,
+ * so -0.0f is an entry), placed by one-byte gaps with fillers exactly as in {@link
+ * Encoding#SPARSE_F32}; an entry's channel is its position / (elements / channels). A filler is
+ * an entry with gap 255 and code 0; it decodes to +0.0f, as does every element that is not an
+ * entry. A real entry with gap 255 and code 0 would read as a filler, so such values cannot be
+ * stored sparse and {@link #bytes} says so.
+ *
+ * <p>Decoding computes each value with the float32 arithmetic of {@link QuantizedWeights}, so a
  * loaded model holds exactly the weights that were saved.
  */
 public final class QuantCodec {
@@ -35,7 +47,13 @@ public final class QuantCodec {
   public record Header(Form form, int bits, boolean signed, float[] scale, int[] zeroPoint,
       float[] offset) {}
 
-  private static int header(int channels, Form form, boolean zeros) {
+  /**
+   * A checked payload: its header, its code count (elements or entries) and where its gaps
+   * (sparse only) and codes start.
+   */
+  private record Layout(Header header, boolean sparse, long codes, int gapsAt, int codesAt) {}
+
+  private static long headerBytes(long channels, Form form, boolean zeros) {
     return 8 + 4 * channels + (form == Form.LOGIC || zeros ? 4 * channels : 0);
   }
 
@@ -51,20 +69,82 @@ public final class QuantCodec {
     return false;
   }
 
-  /** The payload size for {@code elements} values. */
-  public static long bytes(QuantizedWeights q, long elements) {
-    return header(q.channels(), q.form(), zeros(q)) + (elements * q.bits() + 7) / 8;
+  private static boolean sparse(Encoding encoding) {
+    return switch (encoding) {
+      case QUANT -> false;
+      case SPARSE_QUANT -> true;
+      default -> throw new IllegalArgumentException(encoding + " is not a quantized encoding");
+    };
   }
 
-  public static byte[] encode(QuantizedWeights q, float[] values) {
-    int channels = q.channels();
-    int bits = q.bits();
-    int per = values.length / channels;
-    ByteBuffer b = ByteBuffer.allocate((int) bytes(q, values.length)).order(ByteOrder.LITTLE_ENDIAN);
+  /** Whether SPARSE_QUANT stores the element {@code v}: any value but +0.0f. */
+  private static boolean entry(float v) {
+    return Float.floatToRawIntBits(v) != 0;
+  }
+
+  /** Entries (values other than +0.0f, plus fillers) SPARSE_QUANT stores for {@code values}. */
+  public static long entries(float[] values) {
+    return SparseCodec.entries(values.length, i -> entry(values[i]));
+  }
+
+  private static int[] positions(float[] values) {
+    return SparseCodec.positions(values.length, i -> entry(values[i]));
+  }
+
+  /** The code of {@code values[i]}, whose channel is i / (length / channels). */
+  private static int code(QuantizedWeights q, float[] values, int i) {
+    return q.code(values[i], i / (values.length / q.channels())) & ((1 << q.bits()) - 1);
+  }
+
+  /** Whether a real entry has gap 255 and code 0, which a reader takes for a filler. */
+  private static boolean readsAsFiller(QuantizedWeights q, float[] values, int[] at) {
+    int prev = -1;
+    for (int i : at) {
+      if (i - prev - 1 == SparseCodec.MAX_GAP && entry(values[i]) && code(q, values, i) == 0) {
+        return true;
+      }
+      prev = i;
+    }
+    return false;
+  }
+
+  /** SPARSE_QUANT when its payload is smaller than QUANT's, else QUANT. */
+  public static Encoding encoding(QuantizedWeights q, float[] values) {
+    return bytes(Encoding.SPARSE_QUANT, q, values) < bytes(Encoding.QUANT, q, values)
+        ? Encoding.SPARSE_QUANT : Encoding.QUANT;
+  }
+
+  /**
+   * The payload size of {@code values} in {@code encoding}; {@link Long#MAX_VALUE} when
+   * SPARSE_QUANT cannot hold them (a real entry would read as a filler).
+   */
+  public static long bytes(Encoding encoding, QuantizedWeights q, float[] values) {
+    long head = headerBytes(q.channels(), q.form(), zeros(q));
+    if (!sparse(encoding)) {
+      return head + ((long) values.length * q.bits() + 7) / 8;
+    }
+    int[] at = positions(values);
+    if (readsAsFiller(q, values, at)) {
+      return Long.MAX_VALUE;
+    }
+    return head + 4 + at.length + ((long) at.length * q.bits() + 7) / 8;
+  }
+
+  /**
+   * The payload of {@code values}, the projected weights of {@code q}.
+   *
+   * @throws IllegalArgumentException if SPARSE_QUANT cannot hold them (see {@link #bytes})
+   */
+  public static byte[] encode(Encoding encoding, QuantizedWeights q, float[] values) {
+    long size = bytes(encoding, q, values);
+    if (size == Long.MAX_VALUE) {
+      throw new IllegalArgumentException("a sparse entry would read as a filler; use QUANT");
+    }
+    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
     boolean zeros = zeros(q);
-    b.put((byte) q.form().ordinal()).put((byte) bits).put((byte) (q.signedCodes() ? 1 : 0))
+    b.put((byte) q.form().ordinal()).put((byte) q.bits()).put((byte) (q.signedCodes() ? 1 : 0))
         .put((byte) (zeros ? 1 : 0));
-    b.putInt(channels);
+    b.putInt(q.channels());
     for (float s : q.scale()) {
       b.putFloat(s);
     }
@@ -77,25 +157,64 @@ public final class QuantCodec {
         b.putFloat(o);
       }
     }
+    int[] at = sparse(encoding) ? positions(values) : null;
+    if (at != null) {
+      b.putInt(at.length);
+      SparseCodec.putGaps(b, at);
+    }
     int start = b.position();
     byte[] out = b.array();
-    int mask = (1 << bits) - 1;
-    long bit = 0;
-    for (int c = 0; c < channels; c++) {
-      for (int i = c * per; i < (c + 1) * per; i++) {
-        int code = q.code(values[i], c) & mask;
-        for (int k = 0; k < bits; k++, bit++) {
-          if ((code >>> k & 1) != 0) {
-            out[start + (int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
-          }
-        }
+    int n = at == null ? values.length : at.length;
+    for (int k = 0; k < n; k++) {
+      int i = at == null ? k : at[k];
+      if (at == null || entry(values[i])) { // a filler's code is 0
+        putCode(out, start, k, q.bits(), code(q, values, i));
       }
     }
     return out;
   }
 
-  /** The per-channel numbers of a payload holding {@code elements} values, checked. */
-  public static Header header(byte[] payload, long elements, String where) {
+  private static void putCode(byte[] out, int start, long k, int bits, int code) {
+    long bit = k * bits;
+    for (int j = 0; j < bits; j++, bit++) {
+      if ((code >>> j & 1) != 0) {
+        out[start + (int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
+      }
+    }
+  }
+
+  private static int readCode(byte[] payload, int start, long k, int bits) {
+    int code = 0;
+    long bit = k * bits;
+    for (int j = 0; j < bits; j++, bit++) {
+      code |= (payload[start + (int) (bit >>> 3)] >>> (bit & 7) & 1) << j;
+    }
+    return code;
+  }
+
+  /** The value of {@code code} in channel c, in the float32 arithmetic of QuantizedWeights. */
+  private static float value(Header h, int code, int c) {
+    int bits = h.bits();
+    if (h.signed() && bits > 1 && (code >>> (bits - 1) & 1) != 0) {
+      code -= 1 << bits;
+    }
+    return switch (h.form()) {
+      case AFFINE -> (float) (code - h.zeroPoint()[c]) * h.scale()[c];
+      case SIGN -> code == 1 ? h.scale()[c] : -h.scale()[c];
+      case LOGIC -> code == 1 ? h.offset()[c] + h.scale()[c] : h.offset()[c];
+    };
+  }
+
+  /**
+   * The per-channel numbers of a payload in {@code encoding} (QUANT or SPARSE_QUANT) holding
+   * {@code elements} values, the whole payload checked against them.
+   */
+  public static Header header(Encoding encoding, byte[] payload, long elements, String where) {
+    return layout(encoding, payload, elements, where).header();
+  }
+
+  private static Layout layout(Encoding encoding, byte[] payload, long elements, String where) {
+    boolean sparse = sparse(encoding);
     ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
     if (payload.length < 8) {
       throw new InputException(where + ": quantized payload of " + payload.length
@@ -112,17 +231,32 @@ public final class QuantCodec {
     Form form = Form.values()[f];
     if (bits < 1 || bits > 8 || (form != Form.AFFINE && bits != 1)) {
       throw new InputException(where + ": " + bits + "-bit codes are not valid for form "
-          + form.name().toLowerCase(java.util.Locale.ROOT));
+          + form.name().toLowerCase(Locale.ROOT));
     }
     if (z > 1 || z == 1 && form != Form.AFFINE) {
       throw new InputException(where + ": zero-point flag " + z + " is not valid for form "
-          + form.name().toLowerCase(java.util.Locale.ROOT));
+          + form.name().toLowerCase(Locale.ROOT));
     }
     if (channels == 0 || channels > elements || elements % channels != 0) {
       throw new InputException(where + ": " + channels + " channels do not divide "
           + elements + " values");
     }
-    long need = header((int) channels, form, z == 1) + (elements * bits + 7) / 8;
+    long head = headerBytes(channels, form, z == 1);
+    long codes = elements;
+    long codesAt = head;
+    if (sparse) {
+      if (payload.length < head + 4) {
+        throw new InputException(where + ": sparse quantized payload of " + payload.length
+            + " bytes is shorter than its " + (head + 4) + "-byte header and entry count");
+      }
+      codes = Integer.toUnsignedLong(b.getInt((int) head));
+      if (codes > elements) {
+        throw new InputException(where + ": sparse quantized payload claims " + codes
+            + " entries, more than the tensor's " + elements + " elements");
+      }
+      codesAt = head + 4 + codes;
+    }
+    long need = codesAt + (codes * bits + 7) / 8;
     if (need != payload.length) {
       throw new InputException(where + ": quantized payload has " + payload.length
           + " bytes, its header implies " + need);
@@ -149,36 +283,27 @@ public final class QuantCodec {
         }
       }
     }
-    return new Header(form, bits, signed, scale, zp, offset);
+    return new Layout(new Header(form, bits, signed, scale, zp, offset), sparse, codes,
+        (int) head + 4, (int) codesAt);
   }
 
-  /** The values of a payload holding {@code elements} of them. */
-  public static float[] decode(byte[] payload, long elements, String where) {
-    Header h = header(payload, elements, where);
+  /** The values of a payload in {@code encoding} (QUANT or SPARSE_QUANT) of {@code elements}. */
+  public static float[] decode(Encoding encoding, byte[] payload, long elements, String where) {
+    Layout l = layout(encoding, payload, elements, where);
+    // A sparse payload's trailing zeros take no bytes: the ceiling bounds the tensor.
     Limits.checkTensor(where, elements, Float.BYTES);
-    int ch = h.scale().length;
-    int bits = h.bits();
-    int start = payload.length - (int) ((elements * bits + 7) / 8);
-    float[] scale = h.scale();
-    int[] zp = h.zeroPoint();
-    float[] offset = h.offset();
+    Header h = l.header();
     float[] v = new float[(int) elements];
-    int per = (int) (elements / ch);
-    long bit = 0;
-    for (int c = 0; c < ch; c++) {
-      for (int i = c * per; i < (c + 1) * per; i++) {
-        int code = 0;
-        for (int k = 0; k < bits; k++, bit++) {
-          code |= (payload[start + (int) (bit >>> 3)] >>> (bit & 7) & 1) << k;
-        }
-        if (h.signed() && bits > 1 && (code >>> (bits - 1) & 1) != 0) {
-          code -= 1 << bits;
-        }
-        v[i] = switch (h.form()) {
-          case AFFINE -> (float) (code - zp[c]) * scale[c];
-          case SIGN -> code == 1 ? scale[c] : -scale[c];
-          case LOGIC -> code == 1 ? offset[c] + scale[c] : offset[c];
-        };
+    int n = (int) l.codes();
+    int[] at = l.sparse() ? SparseCodec.positions(payload, l.gapsAt(), n, elements, where) : null;
+    int per = (int) (elements / h.scale().length);
+    for (int k = 0; k < n; k++) {
+      int code = readCode(payload, l.codesAt(), k, h.bits());
+      int i = at == null ? k : at[k];
+      boolean filler = at != null && code == 0
+          && (payload[l.gapsAt() + k] & 0xff) == SparseCodec.MAX_GAP;
+      if (!filler) {
+        v[i] = value(h, code, i / per);
       }
     }
     return v;

@@ -51,7 +51,8 @@
  *   type 5 = u32 n, f64[n]                              number list
  * tensor  = string name                                 non-empty
  *           u16 encoding                                Encoding tag: 0 F32, 1 I32, 2 U8,
- *                                                       3 SPARSE_F32, 4 QUANT, 5 CODEBOOK
+ *                                                       3 SPARSE_F32, 4 QUANT, 5 CODEBOOK,
+ *                                                       6 SPARSE_QUANT
  *           u8 rank                                     0..8
  *           u32[rank] dims                              each 0..2^31-1
  *           u64 n, byte[n] payload                      F32/I32: 4 bytes per element, U8: 1;

@@ -10,7 +10,8 @@ import dev.whittle.tensor.Shapes;
  * Fuzzes the {@code .wtl} reader end to end: bytes to records ({@link WtlReader}), records to a
  * model ({@link ModelFile}, which decodes every tensor through its codec), and a model that
  * loads must also compile and run one sample. Seeds: a tiny trained model in each encoding
- * (dense, sparse, quantized, codebook, dynamic int8, binary) and a small convolutional one.
+ * (dense, sparse, quantized, sparse quantized, codebook, dynamic int8, binary) and a small
+ * convolutional one.
  */
 class WtlFuzzTest {
   @FuzzTest(maxDuration = "5s")
