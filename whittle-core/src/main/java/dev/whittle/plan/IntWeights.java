@@ -9,17 +9,19 @@ import dev.whittle.kernel.Int8Gemm;
  * sum per row; and the product of unsigned byte input codes with them: {@code acc[i * csRow + j *
  * csCol] = sum_p (a[i * lda + p] & 0xFF) * code[j][p]}, exact in int32.
  */
-final class IntWeights implements IntMatrix {
-  private final int k;
-  private final int bits;
+final class IntWeights extends IntMatrix {
   private final Int8Gemm.Packed packed;
-  private final int[] zeroPoints;
-  private final int[] rowSums; // the packed form hands out copies: keep one
 
   IntWeights(int[] codes, int[] zeroPoints, int out, int k, int bits) {
-    this.k = k;
-    this.bits = bits;
-    this.zeroPoints = zeroPoints.clone();
+    this(pack(codes, out, k, bits), zeroPoints, k, bits);
+  }
+
+  private IntWeights(Int8Gemm.Packed packed, int[] zeroPoints, int k, int bits) {
+    super(k, bits, zeroPoints, packed.rowSums()); // the packed form hands out copies: keep one
+    this.packed = packed;
+  }
+
+  private static Int8Gemm.Packed pack(int[] codes, int out, int k, int bits) {
     byte[] b = new byte[out * k];
     for (int i = 0; i < b.length; i++) {
       int v = codes[i];
@@ -28,28 +30,8 @@ final class IntWeights implements IntMatrix {
       }
       b[i] = (byte) v;
     }
-    this.packed = bits >= 8 ? Int8Gemm.pack(b, out, k)
+    return bits >= 8 ? Int8Gemm.pack(b, out, k)
         : Int8Gemm.pack(BitPack.pack(b, Math.max(2, bits)), Math.max(2, bits), out, k);
-    this.rowSums = packed.rowSums();
-  }
-
-  @Override
-  public int[] rowSums() {
-    return rowSums;
-  }
-
-  @Override
-  public int[] zeroPoints() {
-    return zeroPoints;
-  }
-
-  @Override
-  public int k() {
-    return k;
-  }
-
-  int bits() {
-    return bits;
   }
 
   /** The product over m input rows (threads split it when it is large enough). */
@@ -58,13 +40,13 @@ final class IntWeights implements IntMatrix {
   }
 
   @Override
-  public void multiply(int m, byte[] a, int lda, int[] aSum, int[] acc, int csRow, int csCol) {
+  void multiply(int m, byte[] a, int lda, int[] aSum, int[] acc, int csRow, int csCol) {
     multiply(m, a, lda, acc, csRow, csCol);
   }
 
   @Override
-  public long macs() {
-    return (long) rowSums.length * k;
+  long macs() {
+    return (long) rowSums().length * k();
   }
 
   long bytes() {
@@ -72,7 +54,7 @@ final class IntWeights implements IntMatrix {
   }
 
   @Override
-  public String describe() {
-    return "int" + bits;
+  String describe() {
+    return "int" + bits();
   }
 }

@@ -8,12 +8,8 @@ import dev.whittle.kernel.Parallel;
  * is {@link IntWeights}'s exactly: with zero point z, {@code sum_p a[p] code[p] = sum_kept a[p]
  * code[p] + z (sum_p a[p] - sum_kept a[p])}, all in int32.
  */
-final class SparseIntWeights implements IntMatrix {
+final class SparseIntWeights extends IntMatrix {
   private final int out;
-  private final int k;
-  private final int bits;
-  private final int[] zeroPoints;
-  private final int[] rowSums;
   private final int[] start; // row j's entries are [start[j], start[j + 1])
   private final int[] cols;
   private final int[] codes;
@@ -23,16 +19,12 @@ final class SparseIntWeights implements IntMatrix {
    * @param zeroPoints per row, the code of the value 0
    */
   SparseIntWeights(int[] codes, int[] zeroPoints, int out, int k, int bits) {
+    super(k, bits, zeroPoints, sums(codes, out, k));
     this.out = out;
-    this.k = k;
-    this.bits = bits;
-    this.zeroPoints = zeroPoints.clone();
-    this.rowSums = new int[out];
     this.start = new int[out + 1];
     int n = 0;
     for (int j = 0; j < out; j++) {
       for (int p = j * k; p < (j + 1) * k; p++) {
-        rowSums[j] += codes[p];
         n += codes[p] != zeroPoints[j] ? 1 : 0;
       }
     }
@@ -52,23 +44,18 @@ final class SparseIntWeights implements IntMatrix {
     start[out] = e;
   }
 
-  @Override
-  public int k() {
-    return k;
+  private static int[] sums(int[] codes, int out, int k) {
+    int[] s = new int[out];
+    for (int j = 0; j < out; j++) {
+      for (int p = j * k; p < (j + 1) * k; p++) {
+        s[j] += codes[p];
+      }
+    }
+    return s;
   }
 
   @Override
-  public int[] rowSums() {
-    return rowSums;
-  }
-
-  @Override
-  public int[] zeroPoints() {
-    return zeroPoints;
-  }
-
-  @Override
-  public void multiply(int m, byte[] a, int lda, int[] aSum, int[] acc, int csRow, int csCol) {
+  void multiply(int m, byte[] a, int lda, int[] aSum, int[] acc, int csRow, int csCol) {
     if (m == 1) {
       rows(0, 1, a, lda, aSum, acc, csRow, csCol);
     } else {
@@ -88,19 +75,19 @@ final class SparseIntWeights implements IntMatrix {
           dot += x * codes[e];
           seen += x;
         }
-        int z = zeroPoints[j];
+        int z = zeroPoints()[j];
         acc[i * csRow + j * csCol] = z == 0 ? dot : dot + z * (aSum[i] - seen);
       }
     }
   }
 
   @Override
-  public long macs() {
+  long macs() {
     return cols.length;
   }
 
   @Override
-  public String describe() {
-    return "int" + bits + " sparse (" + cols.length + " of " + (long) out * k + ")";
+  String describe() {
+    return "int" + bits() + " sparse (" + cols.length + " of " + (long) out * k() + ")";
   }
 }
