@@ -185,21 +185,25 @@ final class DemoCommand implements Callable<Integer> {
             + epochs(tuneEpochs), "lenet300-shared5.wtl",
             () -> shared(base)),
         new Step("quantization: int8 post-training, per channel, percentile calibration",
-            "lenet300-int8.wtl", () -> quantized(base, new QuantSpec(QuantSpec.Mode.PTQ, 8,
-                Map.of(), 0, true, Set.of(), true, "percentile", 1000, false, false))),
+            "lenet300-int8.wtl", () -> quantized(base, INT8, "lenet300-int8.wtl")),
         new Step("quantization: 4-bit weights, quantization-aware training "
             + epochs(tuneEpochs) + " (first and last layers at 8 bits)", "lenet300-int4.wtl",
             () -> quantized(base, new QuantSpec(QuantSpec.Mode.QAT, 4, Map.of(), 0, true,
-                Set.of(), true, "minmax", 1000, false, false))),
+                Set.of(), true, "minmax", 1000, false, false), "lenet300-int4.wtl")),
         new Step("quantization: binary weights in every layer (BinaryConnect), "
             + epochs(tuneEpochs), "lenet300-binary.wtl", () -> quantized(base, new QuantSpec(
                 QuantSpec.Mode.BINARY, 8, Map.of(), 0, false, Set.of(), true, "minmax", 1000,
-                false, true))),
+                false, true), "lenet300-binary.wtl")),
         new Step("quantization: ternary weights in every layer, " + epochs(tuneEpochs),
             "lenet300-ternary.wtl", () -> quantized(base, new QuantSpec(QuantSpec.Mode.TERNARY,
-                8, Map.of(), 0, false, Set.of(), true, "minmax", 1000, false, true))),
+                8, Map.of(), 0, false, Set.of(), true, "minmax", 1000, false, true),
+                "lenet300-ternary.wtl")),
         new Step("pruning: magnitude 90%, one shot, " + epochs(tuneEpochs) + " of fine-tuning",
             "lenet300-magnitude90.wtl", () -> pruned(base, "magnitude")),
+        new Step("pruning, then quantization: the 90%-pruned model at int8 (only its kept codes"
+            + " stored and run)", "lenet300-magnitude90-int8.wtl",
+            () -> quantized(out.resolve("lenet300-magnitude90.wtl"), INT8,
+                "lenet300-magnitude90-int8.wtl")),
         new Step("pruning: random 90%, the same budget (the baseline papers compare against)",
             "lenet300-random90.wtl", () -> pruned(base, "random")),
         new Step("structured pruning: half the hidden neurons removed (L1 norm), "
@@ -241,7 +245,11 @@ final class DemoCommand implements Callable<Integer> {
     return saved(m, "lenet300-shared5.wtl", "share 5 bits", r.seconds(), r);
   }
 
-  private Made quantized(Path base, QuantSpec spec) {
+  /** int8 post-training quantization, per channel, percentile calibration. */
+  private static final QuantSpec INT8 = new QuantSpec(QuantSpec.Mode.PTQ, 8, Map.of(), 0, true,
+      Set.of(), true, "percentile", 1000, false, false);
+
+  private Made quantized(Path base, QuantSpec spec, String file) {
     Quantization.Prepared p = Quantization.prepare(ModelFile.load(base), spec);
     Model m = p.model();
     p.notes().forEach(n -> progress.message("demo: " + n));
@@ -258,11 +266,6 @@ final class DemoCommand implements Callable<Integer> {
     }
     Quantization.freeze(m);
     String mode = spec.mode().name().toLowerCase(Locale.ROOT);
-    String file = switch (spec.mode()) {
-      case PTQ -> "lenet300-int8.wtl";
-      case QAT -> "lenet300-int4.wtl";
-      default -> "lenet300-" + mode + ".wtl";
-    };
     return saved(m, file, "quantize " + mode + (spec.mode().uniform() ? " " + spec.bits()
         + " bits" : ""), seconds, r);
   }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandTest {
   static final List<String> FILES = List.of("seed-mlp.wtl", "lenet300.wtl",
       "lenet300-shared5.wtl", "lenet300-int8.wtl", "lenet300-int4.wtl", "lenet300-binary.wtl",
-      "lenet300-ternary.wtl", "lenet300-magnitude90.wtl", "lenet300-random90.wtl",
+      "lenet300-ternary.wtl", "lenet300-magnitude90.wtl", "lenet300-magnitude90-int8.wtl",
+      "lenet300-random90.wtl",
       "lenet300-neurons50.wtl", "student-hard.wtl", "student-soft.wtl", "student-unlabeled.wtl",
       "lenet300-deep-compression.wtl");
 
@@ -54,11 +55,16 @@ class DemoCommandTest {
     }
     // One epoch on 6,000 MNIST images: far above chance (10%) where the model keeps its weights.
     for (String f : List.of("lenet300.wtl", "lenet300-shared5.wtl", "lenet300-int8.wtl",
-        "lenet300-magnitude90.wtl", "student-soft.wtl", "lenet300-deep-compression.wtl")) {
+        "lenet300-magnitude90.wtl", "lenet300-magnitude90-int8.wtl", "student-soft.wtl",
+        "lenet300-deep-compression.wtl")) {
       assertTrue(acc.get(f) > 0.8, f + " " + acc.get(f));
     }
     assertTrue(acc.get("lenet300-magnitude90.wtl") > acc.get("lenet300-random90.wtl"),
         "magnitude beats random pruning at 90%");
+    // The pruned model at int8 stores its kept codes only: smaller than either parent.
+    long prunedInt8 = Files.size(dir.resolve("lenet300-magnitude90-int8.wtl"));
+    assertTrue(prunedInt8 < Files.size(dir.resolve("lenet300-magnitude90.wtl")), "pruned int8");
+    assertTrue(prunedInt8 < Files.size(dir.resolve("lenet300-int8.wtl")) / 3, "pruned int8");
     // A variant's training time includes its baseline's.
     assertTrue(train.get("lenet300-shared5.wtl") > train.get("lenet300.wtl"));
     assertTrue(((Double) rows.get(7).get("nonzero_params")) < 0.11 * (Double) rows.get(7)
