@@ -128,17 +128,29 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
     Inputs.checkCompatible(model, file, split, data.name);
     Progress progress = Progress.stderr();
     HeldOut held = maxLoss == null ? null : HeldOut.of(model, file, split, progress);
-    ResumableFits fits = resume.fits(out, progress);
+    ResumableFits fits;
     if (held != null && resume.resume) {
       // Its rounds depend on held-out accuracy, and an undone round goes back to a state that a
       // checkpoint does not keep: it starts again, and ends as an uninterrupted run would.
       progress.message("prune: --max-loss does not resume from a checkpoint; starting again");
       fits = new ResumableFits(resume.file(out), false, progress);
+    } else {
+      fits = resume.fits(out, progress);
     }
     if (structured != null) {
       return structured(model, ps, sched, ft, split, progress, fits);
     }
-    Importance importance = Importance.named(method, split.train(), importanceBatches, seed);
+    // With --max-loss nothing trains or ranks on the held-out split, and the floor is the
+    // accuracy of the model as given (before an L1 phase).
+    Dataset tuning = held == null ? split.train() : held.train();
+    PruneSession.Beyond beyond = null;
+    if (held != null) {
+      double base = held.accuracy(model);
+      beyond = new PruneSession.Beyond(held::accuracy, base - maxLoss / 100);
+      progress.message(String.format(java.util.Locale.ROOT, "prune: %,d validation samples held"
+          + " out, unpruned accuracy on them %.2f%%", held.validation().n(), 100 * base));
+    }
+    Importance importance = Importance.named(method, tuning, importanceBatches, seed);
     double seconds = 0;
     if (method.equals("l1")) {
       // Sparsity-driven: train with an L1 penalty so that unimportant weights shrink, then cut.
@@ -147,18 +159,9 @@ final class PruneCommand implements Callable<Integer>, StepCommand {
           ft.warmupEpochs(), 0, 0, seed, ft.loss());
       if (l1Epochs > 0) {
         progress.message("prune: training " + l1Epochs + " epochs with L1 penalty " + l1Lambda);
-        seconds += fits.fit(new dev.whittle.train.Trainer(l1, progress), model, split.train())
+        seconds += fits.fit(new dev.whittle.train.Trainer(l1, progress), model, tuning)
             .seconds();
       }
-    }
-    PruneSession.Beyond beyond = null;
-    Dataset tuning = split.train();
-    if (held != null) {
-      tuning = held.train();
-      double base = held.accuracy(model);
-      beyond = new PruneSession.Beyond(held::accuracy, base - maxLoss / 100);
-      progress.message(String.format(java.util.Locale.ROOT, "prune: %,d validation samples held"
-          + " out, unpruned accuracy on them %.2f%%", held.validation().n(), 100 * base));
     }
     PruneSession.Result r = PruneSession.run(model, tuning, importance, ps, method, sched,
         ft, finetune.epochs, progress, fits, beyond);
