@@ -29,13 +29,17 @@ final class GemmSmall {
 
   private GemmSmall() {}
 
-  /** A per-thread scratch vector of at least len floats, contents unspecified. */
-  private static float[] scratch(int len) {
+  /** src[off + p * ld] for p in [0, k), copied into a per-thread scratch vector. */
+  private static float[] gather(int k, float[] src, int off, int ld) {
     float[][] bufs = BUFFERS.get();
-    if (bufs[0].length < len) {
-      bufs[0] = new float[len];
+    if (bufs[0].length < k) {
+      bufs[0] = new float[k];
     }
-    return bufs[0];
+    float[] x = bufs[0];
+    for (int p = 0; p < k; p++) {
+      x[p] = src[off + p * ld];
+    }
+    return x;
   }
 
   /** C = beta*C + op(A) op(B) one row of C at a time: for m <= 2. */
@@ -43,16 +47,12 @@ final class GemmSmall {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
       float[] c, int cOff, int ldc) {
     for (int i = 0; i < m; i++) {
-      float[] x = scratch(k);
-      // x = op(A)[i][0..k)
-      int aStride = transA ? lda : 1;
-      int src = aOff + (transA ? i : i * lda);
-      for (int p = 0; p < k; p++) {
-        x[p] = a[src + p * aStride];
-      }
+      // x = op(A)[i][0..k): read in place when it is a row of A, else gathered from a column
+      float[] x = transA ? gather(k, a, aOff + i, lda) : a;
+      int xOff = transA ? 0 : aOff + i * lda;
       int yOff = cOff + i * ldc;
       // op(B) stored (k, n) is axpy form over its rows; stored (n, k) is dot form
-      run(!transB, k, n, x, b, bOff, ldb, beta, c, yOff, 1);
+      run(!transB, k, n, x, xOff, b, bOff, ldb, beta, c, yOff, 1);
     }
   }
 
@@ -61,41 +61,38 @@ final class GemmSmall {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
       float[] c, int cOff, int ldc) {
     for (int j = 0; j < n; j++) {
-      float[] x = scratch(k);
-      // x = op(B)[0..k)[j]
-      int bStride = transB ? 1 : ldb;
-      int src = bOff + (transB ? j * ldb : j);
-      for (int p = 0; p < k; p++) {
-        x[p] = b[src + p * bStride];
-      }
+      // x = op(B)[0..k)[j]: read in place when it is a row of B, else gathered from a column
+      float[] x = transB ? b : gather(k, b, bOff + j, ldb);
+      int xOff = transB ? bOff + j * ldb : 0;
       // op(A) stored (k, m) is axpy form over its rows; stored (m, k) is dot form
-      run(transA, k, m, x, a, aOff, lda, beta, c, cOff + j, ldc);
+      run(transA, k, m, x, xOff, a, aOff, lda, beta, c, cOff + j, ldc);
     }
   }
 
   /**
    * y[j * yStride] = beta*y + (M^T x)[j] (axpy, M stored (k, len)) or (M x)[j] (dot, M stored
-   * (len, k)), for j in [0, len), split over threads when large (workers only read xs).
+   * (len, k)), x at xs[xOff], for j in [0, len), split over threads when large (workers only
+   * read xs).
    */
-  private static void run(boolean axpy, int k, int len, float[] xs, float[] mat, int off, int ld,
-      float beta, float[] y, int yOff, int yStride) {
+  private static void run(boolean axpy, int k, int len, float[] xs, int xOff, float[] mat,
+      int off, int ld, float beta, float[] y, int yOff, int yStride) {
     long work = (long) k * len;
     if (work < PARALLEL_WORK || Parallel.threads() == 1 || Parallel.inParallelRegion()) {
-      range(axpy, k, 0, len, xs, mat, off, ld, beta, y, yOff, yStride);
+      range(axpy, k, 0, len, xs, xOff, mat, off, ld, beta, y, yOff, yStride);
       return;
     }
     int units = (len + L - 1) / L;
-    Parallel.forRange(units, (u0, u1) ->
-        range(axpy, k, u0 * L, Math.min(len, u1 * L), xs, mat, off, ld, beta, y, yOff, yStride));
+    Parallel.forRange(units, (u0, u1) -> range(axpy, k, u0 * L, Math.min(len, u1 * L), xs, xOff,
+        mat, off, ld, beta, y, yOff, yStride));
   }
 
-  private static void range(boolean axpy, int k, int j0, int j1, float[] x, float[] mat, int off,
-      int ld, float beta, float[] y, int yOff, int yStride) {
+  private static void range(boolean axpy, int k, int j0, int j1, float[] x, int xOff,
+      float[] mat, int off, int ld, float beta, float[] y, int yOff, int yStride) {
     if (axpy) {
-      axpyRange(k, j0, j1, x, mat, off, ld, beta, y, yOff, yStride);
+      axpyRange(k, j0, j1, x, xOff, mat, off, ld, beta, y, yOff, yStride);
     } else {
       for (int j = j0; j < j1; j++) {
-        store(y, yOff + j * yStride, beta, dot(x, 0, mat, off + j * ld, k));
+        store(y, yOff + j * yStride, beta, dot(x, xOff, mat, off + j * ld, k));
       }
     }
   }
@@ -104,9 +101,9 @@ final class GemmSmall {
     y[yi] = beta == 0f ? acc : beta * y[yi] + acc; // beta == 0 ignores NaN in y
   }
 
-  /** y[j] (j in [j0, j1)) = beta*y + sum_p x[p] * mat[off + p*ld + j], p in order. */
-  private static void axpyRange(int k, int j0, int j1, float[] x, float[] mat, int off, int ld,
-      float beta, float[] y, int yOff, int yStride) {
+  /** y[j] (j in [j0, j1)) = beta*y + sum_p x[xOff + p] * mat[off + p*ld + j], p in order. */
+  private static void axpyRange(int k, int j0, int j1, float[] x, int xOff, float[] mat, int off,
+      int ld, float beta, float[] y, int yOff, int yStride) {
     float[] lanes = BUFFERS.get()[1];
     int j = j0;
     for (; j + 2 * L <= j1; j += 2 * L) {
@@ -114,7 +111,7 @@ final class GemmSmall {
       FloatVector s1 = s0;
       int src = off + j;
       for (int p = 0; p < k; p++, src += ld) {
-        FloatVector xv = FloatVector.broadcast(S, x[p]);
+        FloatVector xv = FloatVector.broadcast(S, x[xOff + p]);
         s0 = xv.fma(FloatVector.fromArray(S, mat, src), s0);
         s1 = xv.fma(FloatVector.fromArray(S, mat, src + L), s1);
       }
@@ -125,7 +122,7 @@ final class GemmSmall {
       FloatVector s0 = FloatVector.zero(S);
       int src = off + j;
       for (int p = 0; p < k; p++, src += ld) {
-        s0 = FloatVector.broadcast(S, x[p]).fma(FloatVector.fromArray(S, mat, src), s0);
+        s0 = FloatVector.broadcast(S, x[xOff + p]).fma(FloatVector.fromArray(S, mat, src), s0);
       }
       storeLanes(s0, lanes, y, yOff + j * yStride, yStride, beta);
     }
@@ -133,7 +130,7 @@ final class GemmSmall {
       float s = 0f;
       int src = off + j;
       for (int p = 0; p < k; p++, src += ld) {
-        s = Math.fma(x[p], mat[src], s);
+        s = Math.fma(x[xOff + p], mat[src], s);
       }
       store(y, yOff + j * yStride, beta, s);
     }
