@@ -4,6 +4,7 @@ import dev.whittle.InputException;
 import dev.whittle.compress.distill.DistillMode;
 import dev.whittle.compress.distill.DistillSpec;
 import dev.whittle.compress.distill.Distiller;
+import dev.whittle.compress.pipeline.Recipe;
 import dev.whittle.compress.prune.Importance;
 import dev.whittle.compress.prune.PruneSession;
 import dev.whittle.compress.prune.PruneSpec;
@@ -217,8 +218,11 @@ final class DemoCommand implements Callable<Integer> {
         new Step("distillation into " + student + ": unlabeled (soft targets only, no label"
             + " read), " + epochs(mlpEpochs), "student-unlabeled.wtl",
             () -> distilled(base, student, DistillMode.UNLABELED, mlpEpochs)),
-        new Step("Deep Compression: magnitude pruning to 92% in 4 rounds (" + epochs(4 * tuneEpochs)
-            + "), then weight sharing at 5 bits, biases too (" + epochs(tuneEpochs)
+        new Step("Deep Compression: magnitude pruning to " + Math.round(100 * Double.parseDouble(
+            setting(DEEP_COMPRESSION, "sparsity"))) + "% in "
+            + PruningSchedule.parse(setting(DEEP_COMPRESSION, "schedule")).rounds() + " rounds ("
+            + epochs(4 * tuneEpochs) + "), then weight sharing at 5 bits, biases too ("
+            + epochs(tuneEpochs)
             + "), entropy-coded", "lenet300-deep-compression.wtl", () -> deepCompressed(base)));
   }
 
@@ -270,17 +274,26 @@ final class DemoCommand implements Callable<Integer> {
         + " bits" : ""), seconds, r);
   }
 
+  /** The built-in deep-compression recipe's pruning step, whose settings the demo's step takes. */
+  private static final Recipe.Step DEEP_COMPRESSION = Recipe.builtIn("deep-compression")
+      .orElseThrow().steps().get(0);
+
   /**
    * The built-in deep-compression recipe's steps (see {@code whittle pipeline}), with the demo's
-   * fine-tuning budget: prune, then share, on the demo's training split.
+   * fine-tuning budget: prune (the recipe's method, sparsity, schedule and rate), then share, on
+   * the demo's training split.
    */
   private Made deepCompressed(Path base) {
     Model m = ModelFile.load(base);
     int before = progress.epochs().size();
-    PruneSession.Result p = PruneSession.run(m, split.train(), Importance.named("magnitude",
-            split.train(), 20, seed), PruneSpec.parse("0.92", true), "magnitude",
-        PruningSchedule.parse("iterative:4"),
-        TrainConfig.finetuneDefaults(4 * tuneEpochs, seed).withLr(0.05), 4 * tuneEpochs, progress);
+    String method = setting(DEEP_COMPRESSION, "method");
+    PruneSession.Result p = PruneSession.run(m, split.train(), Importance.named(method,
+            split.train(), 20, seed), PruneSpec.parse(setting(DEEP_COMPRESSION, "sparsity"),
+            setting(DEEP_COMPRESSION, "scope").equals("global")), method,
+        PruningSchedule.parse(setting(DEEP_COMPRESSION, "schedule")),
+        TrainConfig.finetuneDefaults(4 * tuneEpochs, seed)
+            .withLr(Double.parseDouble(setting(DEEP_COMPRESSION, "lr"))), 4 * tuneEpochs,
+        progress);
     List<Sharing.Layer> layers = new ArrayList<>(Sharing.shareInPlace(m, new ShareSpec(
         ShareSpec.DENSE_BITS, Map.of(), KMeans.Init.LINEAR, seed)));
     Sharing.shareBiases(m, layers, seed);
@@ -289,6 +302,10 @@ final class DemoCommand implements Callable<Integer> {
     List<EpochStats> curve = progress.epochs();
     return saved(m, "lenet300-deep-compression.wtl", "deep compression",
         p.trainSeconds() + r.seconds(), curve.subList(before, curve.size()));
+  }
+
+  private static String setting(Recipe.Step step, String key) {
+    return step.setting(key).orElseThrow().value();
   }
 
   private Made pruned(Path base, String method) {

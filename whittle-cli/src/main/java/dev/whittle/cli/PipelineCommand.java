@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
     description = "Run a recipe of compression steps (prune, share, quantize, lowrank, distill),"
         + " each on the model the step before made, and show every stage and, per layer, the"
         + " bits kept, as Deep Compression's Tables 2 and 3. RECIPE is deep-compression (built"
-        + " in: iterative pruning to 92%, then weight sharing at 5 bits for dense layers and 8"
+        + " in: iterative pruning to 93%, then weight sharing at 5 bits for dense layers and 8"
         + " for convolutions, then entropy coding) or a recipe file (YAML).",
     footer = {"", "Examples:",
         "  whittle pipeline deep-compression base.wtl --data mnist --out dc.wtl",

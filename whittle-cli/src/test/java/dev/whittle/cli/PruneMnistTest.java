@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Pruning on the real MNIST: structured pruning, and random against magnitude pruning. The 92%
  * check (Han et al. 2015: LeNet-300-100 and LeNet-5 at 8% of their weights without loss, here
  * with a file at most 1/8 of the dense one) is the first stage of {@link
- * DeepCompressionMnistTest}, which runs exactly that pruning.
+ * DeepCompressionMnistTest}, which prunes to 93%.
  */
 class PruneMnistTest {
   @TempDir Path dir;

@@ -2,12 +2,12 @@ package dev.whittle.compress.prune;
 
 import dev.whittle.InputException;
 import dev.whittle.data.Dataset;
+import dev.whittle.io.ModelFile;
 import dev.whittle.nn.Model;
 import dev.whittle.train.Fitting;
 import dev.whittle.train.Progress;
 import dev.whittle.train.TrainConfig;
 import dev.whittle.train.Trainer;
-import dev.whittle.io.ModelFile;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;

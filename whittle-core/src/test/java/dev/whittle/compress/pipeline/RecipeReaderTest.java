@@ -42,7 +42,7 @@ class RecipeReaderTest {
   void theBuiltInDeepCompressionRecipeReads() {
     Recipe r = Recipe.builtIn("deep-compression").orElseThrow();
     assertEquals(List.of("prune", "share"), r.steps().stream().map(Recipe.Step::name).toList());
-    assertEquals("0.92", r.steps().get(0).setting("sparsity").orElseThrow().value());
+    assertEquals("0.93", r.steps().get(0).setting("sparsity").orElseThrow().value());
   }
 
   private static String error(String text) {
