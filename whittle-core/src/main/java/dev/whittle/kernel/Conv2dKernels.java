@@ -3,16 +3,18 @@ package dev.whittle.kernel;
 import java.util.Arrays;
 
 /**
- * 2-D convolution through im2col and {@link Gemm}. Layout NCHW, weight (oc, c, kh, kw), zero
- * padding, OH = (H + 2ph - KH) / sh + 1 and OW likewise.
+ * 2-D convolution as GEMMs. Layout NCHW, weight (oc, c, kh, kw), zero padding, OH = (H + 2ph -
+ * KH) / sh + 1 and OW likewise.
  *
- * <p>Samples are processed in chunks whose size depends on the shape alone (enough GEMM columns
- * to run at speed when oh * ow is small, bounded memory): a chunk's column matrices sit side by
- * side, (c kh kw, chunk * oh * ow), so each chunk is one GEMM. Forward and input gradient treat
- * chunks independently: in parallel when there are at least two per thread (single-threaded
- * GEMMs), else in turn with each GEMM split over threads. The weight gradient accumulates the
- * chunks in sample order. Every output element is computed the same way for any thread count, so
- * results are bit-identical.
+ * <p>The forward pass is one blocked GEMM over the whole batch whose B panels are packed straight
+ * from the image ({@link ConvGemm}). The gradients go through im2col / col2im and {@link Gemm}:
+ * samples are processed in chunks whose size depends on the shape alone (enough GEMM columns to
+ * run at speed when oh * ow is small, bounded memory): a chunk's column matrices sit side by side,
+ * (c kh kw, chunk * oh * ow), so each chunk is one GEMM. The input gradient treats chunks
+ * independently: in parallel when there are at least two per thread (single-threaded GEMMs), else
+ * in turn with each GEMM split over threads. The weight gradient accumulates the chunks in sample
+ * order. Every output element is computed the same way for any thread count, so results are
+ * bit-identical.
  */
 public final class Conv2dKernels {
 
@@ -39,32 +41,7 @@ public final class Conv2dKernels {
       Conv2dReference.forward(x, n, c, h, w, weight, oc, kh, kw, sh, sw, ph, pw, bias, out);
       return;
     }
-    int chunk = chunkSize(n, g.k, g.sp);
-    forChunks(n, chunk, (s0, s1) -> {
-      int cw = (s1 - s0) * g.sp; // chunk width: GEMM n
-      boolean direct = s1 - s0 == 1; // one sample: the GEMM writes out directly
-      float[] y = direct ? out : ConvBuffers.get(ConvBuffers.STAGE, (long) oc * cw);
-      int yOff = direct ? s0 * g.outSize : 0;
-      for (int f = 0; f < oc; f++) {
-        Arrays.fill(y, yOff + f * cw, yOff + (f + 1) * cw, bias == null ? 0f : bias[f]);
-      }
-      float[] cols = x;
-      int colOff = s0 * g.inSize;
-      if (!(direct && g.identity)) {
-        cols = ConvBuffers.get(ConvBuffers.COLS, (long) g.k * cw);
-        colOff = 0;
-        fillColumns(g, x, s0, s1, cols, null, null);
-      }
-      // y (oc, cw) = bias + W (oc, k) x cols (k, cw)
-      Gemm.sgemm(false, false, oc, cw, g.k, weight, 0, g.k, cols, colOff, cw, 1f, y, yOff, cw);
-      if (!direct) {
-        for (int s = s0; s < s1; s++) {
-          for (int f = 0; f < oc; f++) {
-            System.arraycopy(y, f * cw + (s - s0) * g.sp, out, s * g.outSize + f * g.sp, g.sp);
-          }
-        }
-      }
-    });
+    ConvGemm.forward(g, x, n, weight, bias, out);
   }
 
   /** gradIn (n, c, h, w) = conv^T(gradOut (n, oc, oh, ow), weight); overwritten. */

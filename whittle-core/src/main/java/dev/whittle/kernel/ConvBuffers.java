@@ -10,11 +10,15 @@ final class ConvBuffers {
   static final int COLS = 0;
   /** Slot of a staged (oc, chunk * sp) matrix: forward output or gradOut of a chunk. */
   static final int STAGE = 1;
+  /** Slot of the forward pass's packed weights, all k blocks (read by every thread of a call). */
+  static final int WEIGHTS = 2;
+  /** Slot of the forward pass's B panel and edge tile ({@link ConvGemm}). */
+  static final int PANEL = 3;
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
   private static final int L = 8;
   private static final ThreadLocal<float[][]> BUFFERS =
-      ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+      ThreadLocal.withInitial(() -> new float[4][0]);
 
   private ConvBuffers() {}
 

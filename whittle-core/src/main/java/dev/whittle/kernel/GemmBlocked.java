@@ -57,7 +57,7 @@ final class GemmBlocked {
         packB(transB, kc, nc, b, bOff, ldb, pc, jc, bp);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
-          packA(transA, mc, kc, a, aOff, lda, ic, pc, ap);
+          packA(transA, mc, kc, a, aOff, lda, ic, pc, ap, 0);
           macro(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, ws.tile);
         }
       }
@@ -96,13 +96,13 @@ final class GemmBlocked {
 
   /**
    * Packs op(A)[ic..ic+mc)[pc..pc+kc) into 4-row panels: panel r holds, for each p, its 4 row
-   * values (zero past row mc), at dst[r * 4 * kc + p * 4 + i].
+   * values (zero past row mc), at dst[dOff + r * 4 * kc + p * 4 + i].
    */
-  private static void packA(boolean transA, int mc, int kc, float[] a, int aOff, int lda,
-      int ic, int pc, float[] dst) {
+  static void packA(boolean transA, int mc, int kc, float[] a, int aOff, int lda,
+      int ic, int pc, float[] dst, int dOff) {
     for (int ir = 0; ir < mc; ir += MR) {
       int mr = Math.min(MR, mc - ir);
-      int base = ir * kc;
+      int base = dOff + ir * kc;
       if (transA) {
         // A stored (k, m): the 4 values for one p are contiguous
         int src = aOff + pc * lda + ic + ir;

@@ -12,9 +12,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conv2dKernels (im2col + GEMM) against the direct loops of Conv2dReference. Tolerance:
- * |fast - ref| <= 1e-4 * (1 + sum of |terms|), the sum computed by the reference on absolute
- * values.
+ * Conv2dKernels against the direct loops of Conv2dReference. Tolerance: |fast - ref| <= 1e-4 *
+ * (1 + sum of |terms|), the sum computed by the reference on absolute values. The forward pass is
+ * also checked bit for bit against im2col + Gemm.sgemm, the blocked GEMM whose arithmetic it keeps.
  */
 class Conv2dKernelsTest {
 
@@ -130,12 +130,86 @@ class Conv2dKernelsTest {
     checkAll(new Shape(2, 2, 6, 7, 2, 2, 3, 3, 2, 2, 1), 6); // stride > kernel
   }
 
+  /** out = bias, then += W x cols per sample, cols from im2col: what ConvGemm fuses. */
+  private static float[] im2colThenGemm(Shape s, float[] x, float[] wt, float[] bias) {
+    int sp = s.oh() * s.ow();
+    int k = s.c() * s.kh() * s.kw();
+    float[] out = new float[s.outLen()];
+    float[] cols = new float[k * sp];
+    for (int t = 0; t < s.n(); t++) {
+      Im2col.im2col(x, t * s.c() * s.h() * s.w(), 0, s.c(), s.h(), s.w(), s.kh(), s.kw(), s.sh(),
+          s.sw(), s.ph(), s.pw(), s.oh(), s.ow(), cols, 0, sp);
+      int o = t * s.oc() * sp;
+      for (int f = 0; f < s.oc(); f++) {
+        Arrays.fill(out, o + f * sp, o + (f + 1) * sp, bias == null ? 0f : bias[f]);
+      }
+      Gemm.sgemm(false, false, s.oc(), sp, k, wt, 0, k, cols, 0, sp, 1f, out, o, sp);
+    }
+    return out;
+  }
+
+  private static void checkForwardBits(Shape s, long seed) {
+    float[] x = random(seed, s.inLen());
+    float[] wt = random(seed + 1, s.wLen());
+    float[] bias = random(seed + 2, s.oc());
+    for (float[] b : new float[][] {bias, null}) {
+      float[] out = random(seed + 3, s.outLen()); // garbage: must be overwritten
+      Conv2dKernels.forward(x, s.n(), s.c(), s.h(), s.w(), wt, s.oc(), s.kh(), s.kw(), s.sh(),
+          s.sw(), s.ph(), s.pw(), b, out);
+      assertArrayEquals(im2colThenGemm(s, x, wt, b), out, s + (b == null ? " no bias" : ""));
+    }
+  }
+
+  /**
+   * Shapes whose per-sample GEMM takes the blocked kernel (oc and oh * ow above 2): odd sizes,
+   * padding, strides, channel counts that are not multiples of the vector length or of the 4-row
+   * tile, k over one 256-deep block, 16-column panels that straddle output rows and samples, and
+   * panels split between threads mid-sample.
+   */
+  @Test
+  void forwardEqualsIm2colThenGemmBitForBit() {
+    Shape[] shapes = {new Shape(1, 1, 28, 28, 20, 5, 5, 1, 1, 0, 0), // lenet5 conv1
+        new Shape(3, 20, 12, 12, 50, 5, 5, 1, 1, 0, 0), // conv2: k = 500, two blocks of k
+        new Shape(2, 3, 7, 9, 5, 3, 3, 1, 1, 1, 1), // 7x9 outputs: panels cross rows, samples
+        new Shape(5, 13, 11, 6, 7, 3, 2, 2, 1, 1, 0), // row stride 2, 13 channels, 7 filters
+        new Shape(3, 5, 9, 13, 9, 3, 3, 2, 3, 2, 1), // column stride 3: strided gathers
+        new Shape(4, 2, 5, 5, 6, 1, 1, 1, 1, 0, 0), // 1x1
+        new Shape(2, 11, 6, 6, 3, 5, 5, 1, 1, 2, 2), // 3 filters: one short tile only
+        new Shape(1, 30, 4, 40, 17, 3, 3, 1, 1, 1, 1), // k = 270, long rows
+        new Shape(7, 16, 9, 9, 12, 5, 5, 1, 1, 1, 1)}; // 7x7 outputs, big enough to split
+    long seed = 500;
+    for (Shape s : shapes) {
+      checkForwardBits(s, seed);
+      withThreads(2, () -> checkForwardBits(s, 17));
+      withThreads(3, () -> checkForwardBits(s, 17));
+      checkAll(s, seed);
+      seed += 10;
+    }
+    SplittableRandom r = new SplittableRandom(99);
+    for (int t = 0; t < 80; t++) {
+      int kh = 1 + r.nextInt(5);
+      int kw = 1 + r.nextInt(5);
+      int sh = 1 + r.nextInt(3);
+      int sw = 1 + r.nextInt(3);
+      int ph = r.nextInt(3);
+      int pw = r.nextInt(3);
+      int h = Math.max(1, kh - 2 * ph) + r.nextInt(20);
+      int w = Math.max(1, kw - 2 * pw) + r.nextInt(20);
+      Shape s = new Shape(1 + r.nextInt(4), 1 + r.nextInt(24), h, w, 3 + r.nextInt(30), kh, kw,
+          sh, sw, ph, pw);
+      if (s.oh() * s.ow() > 2) {
+        checkForwardBits(s, 1000L + t);
+      }
+    }
+  }
+
   @Test
   void resultsAreBitIdenticalForAnyThreadCount() {
     // one chunk; 2+2+1 chunks in turn; 4 chunks in parallel at 2 threads; big 1x1 samples
     Shape[] shapes = {new Shape(1, 3, 28, 28, 8, 3, 3, 1, 1, 1, 1),
         new Shape(5, 4, 28, 28, 6, 5, 5, 1, 1, 2, 2), new Shape(9, 6, 12, 12, 16, 3, 3, 2, 2, 1, 1),
-        new Shape(8, 3, 28, 28, 5, 3, 3, 1, 1, 1, 1), new Shape(4, 8, 40, 40, 8, 1, 1, 1, 1, 0, 0)};
+        new Shape(8, 3, 28, 28, 5, 3, 3, 1, 1, 1, 1), new Shape(4, 8, 40, 40, 8, 1, 1, 1, 1, 0, 0),
+        new Shape(5, 16, 9, 9, 12, 5, 5, 1, 1, 1, 1)}; // forward panels split mid-sample
     long seed = 77;
     for (Shape s : shapes) {
       float[] x = random(seed++, s.inLen());
