@@ -2,9 +2,9 @@ package dev.whittle.kernel;
 
 /**
  * Plain scalar versions of {@link VectorOps}: the oracle the vector paths are tested against and
- * what runs under -Dwhittle.kernels=scalar. addBiasRows, reluInPlace, sumRows and axpy give the
- * same bits as the vector paths (one rounding per element, same order); dot accumulates in
- * double, so it is a more exact oracle than the vector sum.
+ * what runs under -Dwhittle.kernels=scalar. addBiasRows, reluInPlace, reluBackward, sumRows and
+ * axpy give the same bits as the vector paths (one rounding per element, same order); dot
+ * accumulates in double, so it is a more exact oracle than the vector sum.
  */
 public final class VectorOpsReference {
 
@@ -23,6 +23,13 @@ public final class VectorOpsReference {
   public static void reluInPlace(float[] y, int off, int len) {
     for (int i = off; i < off + len; i++) {
       y[i] = Math.max(y[i], 0f);
+    }
+  }
+
+  /** d[i] = x[i] > 0 ? g[i] : 0. */
+  public static void reluBackward(float[] x, float[] g, float[] d, int off, int len) {
+    for (int i = off; i < off + len; i++) {
+      d[i] = x[i] > 0f ? g[i] : 0f;
     }
   }
 

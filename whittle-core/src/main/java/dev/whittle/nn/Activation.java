@@ -1,23 +1,36 @@
 package dev.whittle.nn;
 
 import dev.whittle.InputException;
+import dev.whittle.kernel.Parallel;
+import dev.whittle.kernel.VectorOps;
 import dev.whittle.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Element-wise activations: ReLU, LeakyReLU(alpha), Tanh, Sigmoid. */
+/**
+ * Element-wise activations: ReLU, LeakyReLU(alpha), Tanh, Sigmoid. The training passes split
+ * large tensors over the kernel threads by index ranges, so their results do not depend on the
+ * thread count.
+ */
 public final class Activation implements Layer {
   /** The function; LeakyReLU reads its slope from {@code alpha}. */
   public enum Function {
-    RELU("relu"),
-    LEAKY_RELU("leaky_relu"),
-    TANH("tanh"),
-    SIGMOID("sigmoid");
+    RELU("relu", 1 << 14),
+    LEAKY_RELU("leaky_relu", 1 << 13),
+    TANH("tanh", 1 << 9),
+    SIGMOID("sigmoid", 1 << 10);
 
     final String kind;
+    /**
+     * Elements per thread below which the forward pass runs on the calling thread alone (a few
+     * microseconds of work): about 0.1 ns each for ReLU, 1 for LeakyReLU, 7 for the sigmoid and
+     * 18 for tanh.
+     */
+    final int forwardParallelElements;
 
-    Function(String kind) {
+    Function(String kind, int forwardParallelElements) {
       this.kind = kind;
+      this.forwardParallelElements = forwardParallelElements;
     }
 
     static Function ofKind(String kind) {
@@ -29,6 +42,12 @@ public final class Activation implements Layer {
       throw new InputException("unknown activation '" + kind + "'");
     }
   }
+
+  /**
+   * Elements per thread below which the backward pass runs on the calling thread alone: every
+   * function's derivative is a select or two multiplies, at most about a nanosecond per element.
+   */
+  static final int BACKWARD_PARALLEL_ELEMENTS = 1 << 14;
 
   private final Function f;
   private final float alpha;
@@ -67,7 +86,10 @@ public final class Activation implements Layer {
   public Tensor forward(Tensor[] inputs, Context ctx) {
     input = inputs[0];
     output = Tensor.reuse(output, input.shape());
-    apply(f, alpha, input.data(), output.data(), 0, input.size());
+    float[] x = input.data();
+    float[] y = output.data();
+    Parallel.forElements(x.length, f.forwardParallelElements,
+        (from, to) -> apply(f, alpha, x, y, from, to - from));
     return output;
   }
 
@@ -111,29 +133,31 @@ public final class Activation implements Layer {
     float[] x = input.data();
     float[] y = output.data();
     float[] d = gradIn.data();
+    Parallel.forElements(g.length, BACKWARD_PARALLEL_ELEMENTS,
+        (from, to) -> backward(g, x, y, d, from, to));
+    return new Tensor[] {gradIn};
+  }
+
+  /** d = f'(x) g over [from, to), from the input x or the output y. */
+  private void backward(float[] g, float[] x, float[] y, float[] d, int from, int to) {
     switch (f) {
-      case RELU -> {
-        for (int i = 0; i < g.length; i++) {
-          d[i] = x[i] > 0f ? g[i] : 0f;
-        }
-      }
+      case RELU -> VectorOps.reluBackward(x, g, d, from, to - from);
       case LEAKY_RELU -> {
-        for (int i = 0; i < g.length; i++) {
+        for (int i = from; i < to; i++) {
           d[i] = x[i] >= 0f ? g[i] : alpha * g[i];
         }
       }
       case TANH -> {
-        for (int i = 0; i < g.length; i++) {
+        for (int i = from; i < to; i++) {
           d[i] = g[i] * (1f - y[i] * y[i]);
         }
       }
       case SIGMOID -> {
-        for (int i = 0; i < g.length; i++) {
+        for (int i = from; i < to; i++) {
           d[i] = g[i] * y[i] * (1f - y[i]);
         }
       }
     }
-    return new Tensor[] {gradIn};
   }
 
   @Override

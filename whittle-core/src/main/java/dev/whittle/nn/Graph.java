@@ -29,6 +29,7 @@ public final class Graph {
   private final List<Node> nodes;
   private final int[][] inputIndex; // per node: indices of its inputs, -1 for the model input
   private final int[][] shapes; // per node: output shape per sample
+  private final boolean[] trained; // per node: a parameter at or before it
   private Tensor[] activations;
 
   public Graph(int[] inputShape, List<Node> nodes) {
@@ -39,6 +40,7 @@ public final class Graph {
     this.nodes = List.copyOf(nodes);
     this.inputIndex = new int[nodes.size()][];
     this.shapes = new int[nodes.size()][];
+    this.trained = new boolean[nodes.size()];
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < nodes.size(); i++) {
       Node node = nodes.get(i);
@@ -66,6 +68,10 @@ public final class Graph {
         }
       }
       inputIndex[i] = idx;
+      trained[i] = !node.layer().parameters().isEmpty();
+      for (int j : idx) {
+        trained[i] |= j >= 0 && trained[j];
+      }
       try {
         shapes[i] = node.layer().outputShape(inShapes);
       } catch (InputException e) {
@@ -138,7 +144,12 @@ public final class Graph {
     return activations[nodes.size() - 1];
   }
 
-  /** Back-propagates from the output, adding every parameter's gradient. */
+  /**
+   * Back-propagates from the output, adding every parameter's gradient. A layer computes its
+   * input gradient only when a parameter lies at or before that input: lenet300's first dense
+   * layer reads the image through a flatten, and its input gradient would be a 64 x 784 x 300
+   * GEMM per batch thrown away.
+   */
   public void backward(Tensor gradOutput) {
     int n = nodes.size();
     Tensor[] grads = new Tensor[n];
@@ -151,7 +162,7 @@ public final class Graph {
       int[] idx = inputIndex[i];
       boolean need = false;
       for (int j : idx) {
-        need |= j >= 0;
+        need |= j >= 0 && trained[j];
       }
       Tensor[] g = nodes.get(i).layer().backward(grads[i], need);
       for (int k = 0; k < idx.length; k++) {

@@ -1,5 +1,6 @@
 package dev.whittle.train;
 
+import dev.whittle.kernel.Parallel;
 import dev.whittle.nn.Parameter;
 import dev.whittle.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -9,8 +10,17 @@ import java.util.Map;
  * Adam (Kingma and Ba 2015) with bias correction. Weight decay is either added to the gradient
  * (Adam's L2) or, when {@code decoupled}, applied directly to the weights: AdamW (Loshchilov and
  * Hutter 2019), w -= lr * wd * w before the Adam step.
+ *
+ * <p>Large parameters are updated by all kernel threads, each on its own index range: the update
+ * is element-wise, so the weights do not depend on the thread count.
  */
 public final class Adam implements Optimizer {
+  /**
+   * Below this many elements per thread a parameter is updated on the calling thread alone
+   * (fewer than SGD's: a square root and two divisions per element).
+   */
+  static final int PARALLEL_ELEMENTS = 1 << 11;
+
   private final double beta1;
   private final double beta2;
   private final double eps;
@@ -33,26 +43,33 @@ public final class Adam implements Optimizer {
     t++;
     double c1 = 1 - Math.pow(beta1, t);
     double c2 = 1 - Math.pow(beta2, t);
-    float b1 = (float) beta1;
-    float b2 = (float) beta2;
-    float wd = (float) weightDecay;
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
       Parameter p = e.getValue();
       float[] w = p.latent().data();
       float[] g = p.grad().data();
       float[] mm = m.computeIfAbsent(e.getKey(), k -> Tensor.zeros(p.latent().shape())).data();
       float[] vv = v.computeIfAbsent(e.getKey(), k -> Tensor.zeros(p.latent().shape())).data();
-      for (int i = 0; i < w.length; i++) {
-        float gi = decoupled ? g[i] : g[i] + wd * w[i];
-        if (decoupled) {
-          w[i] -= (float) (lr * wd) * w[i];
-        }
-        mm[i] = b1 * mm[i] + (1 - b1) * gi;
-        vv[i] = b2 * vv[i] + (1 - b2) * gi * gi;
-        double mhat = mm[i] / c1;
-        double vhat = vv[i] / c2;
-        w[i] -= (float) (lr * mhat / (Math.sqrt(vhat) + eps));
+      Parallel.forElements(w.length, PARALLEL_ELEMENTS,
+          (from, to) -> update(w, g, mm, vv, lr, c1, c2, from, to));
+    }
+  }
+
+  /** The update of elements [from, to), with bias corrections c1 and c2. */
+  private void update(float[] w, float[] g, float[] mm, float[] vv, double lr, double c1,
+      double c2, int from, int to) {
+    float b1 = (float) beta1;
+    float b2 = (float) beta2;
+    float wd = (float) weightDecay;
+    for (int i = from; i < to; i++) {
+      float gi = decoupled ? g[i] : g[i] + wd * w[i];
+      if (decoupled) {
+        w[i] -= (float) (lr * wd) * w[i];
       }
+      mm[i] = b1 * mm[i] + (1 - b1) * gi;
+      vv[i] = b2 * vv[i] + (1 - b2) * gi * gi;
+      double mhat = mm[i] / c1;
+      double vhat = vv[i] / c2;
+      w[i] -= (float) (lr * mhat / (Math.sqrt(vhat) + eps));
     }
   }
 

@@ -42,6 +42,35 @@ class ParallelTest {
   }
 
   @Test
+  void elementChunksStartOnWholeVectorsAndSmallPassesRunInline() {
+    for (int t : new int[] {1, 2, 3}) {
+      withThreads(t, () -> {
+        for (int n : new int[] {0, 1, 99, 100, 199, 200, 1001, 4099}) {
+          AtomicIntegerArray hits = new AtomicIntegerArray(n);
+          AtomicInteger chunks = new AtomicInteger();
+          Set<Thread> seen = ConcurrentHashMap.newKeySet();
+          Parallel.forElements(n, 100, (from, to) -> {
+            assertEquals(0, from % 16, "chunk start " + from);
+            chunks.incrementAndGet();
+            seen.add(Thread.currentThread());
+            for (int i = from; i < to; i++) {
+              hits.incrementAndGet(i);
+            }
+          });
+          for (int i = 0; i < n; i++) {
+            assertEquals(1, hits.get(i), "index " + i + " of " + n + " with " + t + " threads");
+          }
+          // a chunk per thread, none below 100 elements: fewer than 200 elements stay on this one
+          assertEquals(Math.max(1, Math.min(t, n / 100)), chunks.get(), n + " with " + t);
+          if (n < 200) {
+            assertEquals(Set.of(Thread.currentThread()), seen);
+          }
+        }
+      });
+    }
+  }
+
+  @Test
   void runsOnSeveralThreads() {
     withThreads(2, () -> {
       Set<Thread> seen = ConcurrentHashMap.newKeySet();

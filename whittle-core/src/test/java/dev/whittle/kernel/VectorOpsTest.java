@@ -52,6 +52,30 @@ class VectorOpsTest {
   }
 
   @Test
+  void reluBackwardMatchesReferenceIncludingNanAndZeros() {
+    for (int len : SIZES) {
+      float[] x = random(len, len + 5);
+      float[] g = random(len + 1, len + 5);
+      if (len > 3) {
+        x[2] = Float.NaN;
+        x[3] = -0f;
+        x[4] = 0f;
+        g[5] = -0f;
+        x[5] = 1f;
+      }
+      float[] d = random(len + 2, len + 5);
+      float[] ref = d.clone();
+      VectorOps.reluBackward(x, g, d, 2, len);
+      VectorOpsReference.reluBackward(x, g, ref, 2, len);
+      assertArrayEquals(ref, d, "len " + len);
+    }
+    float[] d = new float[4];
+    float[] x = {Float.NaN, -0f, 0f, 1f};
+    VectorOps.reluBackward(x, new float[] {1f, 1f, 1f, -0f}, d, 0, 4);
+    assertArrayEquals(new float[] {0f, 0f, 0f, -0f}, d);
+  }
+
+  @Test
   void sumRowsIsExactlyTheOrderedScalarSum() {
     for (int rows : new int[] {0, 1, 3, 64, 100}) {
       for (int cols : SIZES) {

@@ -1,7 +1,10 @@
 package dev.whittle.nn;
 
 import static dev.whittle.nn.GradientCheck.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.whittle.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -100,6 +103,70 @@ class LayerGradientTest {
         p.refresh();
         return g.forward(x, Context.EVAL).copy();
       });
+    }
+  }
+
+  @Test
+  void inputGradientsOnlyBehindAParameter() {
+    // input -> flatten -> probe1 -> fc1 -> probe2 -> fc2: nothing before fc1 trains, so fc1 is
+    // not asked for its input gradient and probe1 sees no gradient at all.
+    Dense fc1 = new Dense(12, 5, true);
+    Dense fc2 = new Dense(5, 3, true);
+    init(fc1, 21);
+    init(fc2, 22);
+    Probe probe1 = new Probe();
+    Probe probe2 = new Probe();
+    Graph g = new Graph(new int[] {3, 4}, List.of(
+        new Graph.Node("flatten", new Flatten(), List.of(Graph.INPUT)),
+        new Graph.Node("probe1", probe1, List.of("flatten")),
+        new Graph.Node("fc1", fc1, List.of("probe1")),
+        new Graph.Node("probe2", probe2, List.of("fc1")),
+        new Graph.Node("fc2", fc2, List.of("probe2"))));
+    var x = random(23, 1.0, 2, 3, 4);
+    var out = g.forward(x, Context.EVAL);
+    var r = random(24, 1.0, out.shape());
+    Map<String, Parameter> ps = g.parameters();
+    ps.values().forEach(Parameter::zeroGrad);
+    g.backward(r);
+    assertEquals(List.of(), probe1.asked);
+    assertEquals(List.of(true), probe2.asked);
+    for (Map.Entry<String, Parameter> e : ps.entrySet()) {
+      Parameter p = e.getValue();
+      GradientCheck.check(e.getKey(), p.latent(), p.grad().copy(), r, () -> {
+        p.refresh();
+        return g.forward(x, Context.EVAL).copy();
+      });
+    }
+  }
+
+  /** Passes its input through and records each backward call's needInputGrad. */
+  private static final class Probe implements Layer {
+    final List<Boolean> asked = new ArrayList<>();
+
+    @Override
+    public String kind() {
+      return "probe";
+    }
+
+    @Override
+    public int[] outputShape(int[][] inputShapes) {
+      return inputShapes[0].clone();
+    }
+
+    @Override
+    public Tensor forward(Tensor[] inputs, Context ctx) {
+      return inputs[0];
+    }
+
+    @Override
+    public Tensor[] backward(Tensor gradOut, boolean needInputGrad) {
+      asked.add(needInputGrad);
+      return new Tensor[] {needInputGrad ? gradOut : null};
+    }
+
+    @Override
+    public Map<String, Object> config() {
+      return Map.of();
     }
   }
 }

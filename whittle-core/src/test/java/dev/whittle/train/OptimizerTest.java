@@ -1,11 +1,15 @@
 package dev.whittle.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.whittle.kernel.Parallel;
 import dev.whittle.nn.Parameter;
 import dev.whittle.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** One or two steps from known weights give known weights, computed by hand. */
@@ -66,6 +70,56 @@ class OptimizerTest {
     oa.step(a, 0.01);
     ob.step(b, 0.01);
     assertEquals(w(a), w(b));
+  }
+
+  @Test
+  void largeParametersGiveTheSameBitsOnAnyThreadCount() {
+    // Past both optimizers' thread splits, and a multiple of neither 16 nor the thread count.
+    int n = 4 * Math.max(Sgd.PARALLEL_ELEMENTS, Adam.PARALLEL_ELEMENTS) + 37;
+    Map<String, Supplier<Optimizer>> optimizers = new LinkedHashMap<>();
+    optimizers.put("sgd", () -> Optimizer.sgd(0, false, 1e-4));
+    optimizers.put("momentum", () -> Optimizer.sgd(0.9, false, 1e-4));
+    optimizers.put("nesterov", () -> Optimizer.sgd(0.9, true, 1e-4));
+    optimizers.put("adam", () -> Optimizer.adam(0.9, 0.999, 1e-8, 1e-4));
+    optimizers.put("adamw", () -> Optimizer.adamW(0.9, 0.999, 1e-8, 1e-4));
+    optimizers.forEach((name, o) -> {
+      float[] serial = threeSteps(o.get(), n, 1);
+      for (int t : new int[] {2, 3}) {
+        assertArrayEquals(serial, threeSteps(o.get(), n, t), name + " on " + t + " threads");
+      }
+    });
+  }
+
+  /** The weights (n, then 13 bias values) after three steps on seeded gradients. */
+  private static float[] threeSteps(Optimizer o, int n, int threads) {
+    int before = Parallel.threads();
+    Parallel.setThreads(threads);
+    try {
+      SplittableRandom r = new SplittableRandom(5);
+      Map<String, Parameter> m = new LinkedHashMap<>();
+      m.put("fc.weight", new Parameter("weight", random(r, n)));
+      m.put("fc.bias", new Parameter("bias", random(r, 13)));
+      for (int step = 0; step < 3; step++) {
+        for (Parameter p : m.values()) {
+          p.grad().copyFrom(random(r, p.size()));
+        }
+        o.step(m, 0.01);
+      }
+      float[] w = new float[n + 13];
+      System.arraycopy(m.get("fc.weight").latent().data(), 0, w, 0, n);
+      System.arraycopy(m.get("fc.bias").latent().data(), 0, w, n, 13);
+      return w;
+    } finally {
+      Parallel.setThreads(before);
+    }
+  }
+
+  private static Tensor random(SplittableRandom r, int n) {
+    Tensor t = Tensor.zeros(n);
+    for (int i = 0; i < n; i++) {
+      t.data()[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    return t;
   }
 
   @Test
