@@ -218,12 +218,10 @@ final class DemoCommand implements Callable<Integer> {
         new Step("distillation into " + student + ": unlabeled (soft targets only, no label"
             + " read), " + epochs(mlpEpochs), "student-unlabeled.wtl",
             () -> distilled(base, student, DistillMode.UNLABELED, mlpEpochs)),
-        new Step("Deep Compression: magnitude pruning to " + Math.round(100 * Double.parseDouble(
-            setting(DEEP_COMPRESSION, "sparsity"))) + "% in "
-            + PruningSchedule.parse(setting(DEEP_COMPRESSION, "schedule")).rounds() + " rounds ("
+        new Step("Deep Compression: " + deepCompressionPruning() + " ("
             + epochs(4 * tuneEpochs) + "), then weight sharing at 5 bits, biases too ("
-            + epochs(tuneEpochs)
-            + "), entropy-coded", "lenet300-deep-compression.wtl", () -> deepCompressed(base)));
+            + epochs(tuneEpochs) + "), entropy-coded", "lenet300-deep-compression.wtl",
+            () -> deepCompressed(base)));
   }
 
   private String command(String what) {
@@ -274,9 +272,14 @@ final class DemoCommand implements Callable<Integer> {
         + " bits" : ""), seconds, r);
   }
 
-  /** The built-in deep-compression recipe's pruning step, whose settings the demo's step takes. */
-  private static final Recipe.Step DEEP_COMPRESSION = Recipe.builtIn("deep-compression")
-      .orElseThrow().steps().get(0);
+  /**
+   * The built-in deep-compression recipe's pruning step, whose settings the demo's step takes;
+   * read when the demo first needs it, not whenever the command line starts.
+   */
+  private static final class DeepCompressionRecipe {
+    static final Recipe.Step PRUNE = Recipe.builtIn("deep-compression").orElseThrow().steps()
+        .get(0);
+  }
 
   /**
    * The built-in deep-compression recipe's steps (see {@code whittle pipeline}), with the demo's
@@ -286,13 +289,14 @@ final class DemoCommand implements Callable<Integer> {
   private Made deepCompressed(Path base) {
     Model m = ModelFile.load(base);
     int before = progress.epochs().size();
-    String method = setting(DEEP_COMPRESSION, "method");
+    Recipe.Step prune = DeepCompressionRecipe.PRUNE;
+    String method = setting(prune, "method");
     PruneSession.Result p = PruneSession.run(m, split.train(), Importance.named(method,
-            split.train(), 20, seed), PruneSpec.parse(setting(DEEP_COMPRESSION, "sparsity"),
-            setting(DEEP_COMPRESSION, "scope").equals("global")), method,
-        PruningSchedule.parse(setting(DEEP_COMPRESSION, "schedule")),
+            split.train(), 20, seed), PruneSpec.parse(setting(prune, "sparsity"),
+            setting(prune, "scope").equals("global")), method,
+        PruningSchedule.parse(setting(prune, "schedule")),
         TrainConfig.finetuneDefaults(4 * tuneEpochs, seed)
-            .withLr(Double.parseDouble(setting(DEEP_COMPRESSION, "lr"))), 4 * tuneEpochs,
+            .withLr(Double.parseDouble(setting(prune, "lr"))), 4 * tuneEpochs,
         progress);
     List<Sharing.Layer> layers = new ArrayList<>(Sharing.shareInPlace(m, new ShareSpec(
         ShareSpec.DENSE_BITS, Map.of(), KMeans.Init.LINEAR, seed)));
@@ -302,6 +306,14 @@ final class DemoCommand implements Callable<Integer> {
     List<EpochStats> curve = progress.epochs();
     return saved(m, "lenet300-deep-compression.wtl", "deep compression",
         p.trainSeconds() + r.seconds(), curve.subList(before, curve.size()));
+  }
+
+  /** "magnitude pruning to 93% in 4 rounds", from the recipe. */
+  private static String deepCompressionPruning() {
+    Recipe.Step prune = DeepCompressionRecipe.PRUNE;
+    return setting(prune, "method") + " pruning to "
+        + Math.round(100 * Double.parseDouble(setting(prune, "sparsity"))) + "% in "
+        + PruningSchedule.parse(setting(prune, "schedule")).rounds() + " rounds";
   }
 
   private static String setting(Recipe.Step step, String key) {
